@@ -1,0 +1,12 @@
+//! Kino's server: settings, the application (router + database), and its parts.
+
+pub mod app;
+pub mod db;
+pub mod error;
+pub mod extract;
+pub mod routes;
+pub mod settings;
+pub mod store;
+
+pub use app::{AppState, Application};
+pub use settings::Settings;

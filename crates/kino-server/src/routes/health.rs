@@ -1,0 +1,20 @@
+//! `GET /api/v1/health`.
+
+use axum::extract::State;
+use kino_core::api::{DatabaseHealth, Health, HealthStatus, ModelsHealth};
+
+use crate::app::AppState;
+use crate::db;
+use crate::extract::Json;
+
+#[tracing::instrument(skip_all)]
+pub async fn show(State(state): State<AppState>) -> Json<Health> {
+    let reachable = db::ping(&state.db).await;
+    Json(Health {
+        status: if reachable { HealthStatus::Ok } else { HealthStatus::Degraded },
+        version: env!("CARGO_PKG_VERSION").to_owned(),
+        database: DatabaseHealth { backend: "sqlite".to_owned(), reachable },
+        // No generation model ships yet; the model registry fills this once one does.
+        models: ModelsHealth { loaded: Vec::new() },
+    })
+}

@@ -1,0 +1,7 @@
+//! Black-box tests of the HTTP API against a real `kino serve` (SQLite in a temporary folder,
+//! a free loopback port).
+
+mod health;
+mod helpers;
+mod studio;
+mod waitlist;

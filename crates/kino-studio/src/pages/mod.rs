@@ -1,0 +1,5 @@
+//! One component per route.
+
+pub mod device;
+pub mod home;
+pub mod not_found;

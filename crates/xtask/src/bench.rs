@@ -1,0 +1,30 @@
+//! `cargo xtask bench [NAME]`: runs the named benchmark (or all) and lets each print its table.
+
+use anyhow::bail;
+
+use crate::project::{self, run_checked};
+
+/// Name, what it measures, and the cargo arguments that run it.
+const BENCHES: &[(&str, &str, &[&str])] = &[(
+    "world",
+    "kino-world clips simulated, rendered and sonified per second",
+    &["bench", "--package", "kino-world", "--bench", "clips"],
+)];
+
+pub fn run(args: &[String]) -> anyhow::Result<()> {
+    let selected: Vec<_> = match args.first() {
+        None => BENCHES.iter().collect(),
+        Some(name) => match BENCHES.iter().find(|(n, _, _)| n == name) {
+            Some(bench) => vec![bench],
+            None => {
+                let names: Vec<_> = BENCHES.iter().map(|(n, what, _)| format!("  {n:<8} {what}")).collect();
+                bail!("unknown benchmark `{name}`; there are:\n{}", names.join("\n"));
+            }
+        },
+    };
+    for (name, what, cargo_args) in selected {
+        eprintln!("xtask: bench {name}: {what}");
+        run_checked(project::cargo().args(*cargo_args))?;
+    }
+    Ok(())
+}

@@ -1,0 +1,105 @@
+//! The browser end-to-end tests: a real `kino serve` on a free loopback port with a fresh
+//! database, and the Node test files in tests/e2e driving headless Chromium against it.
+
+use std::io::{BufRead, BufReader};
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::sync::mpsc;
+use std::time::Duration;
+
+use anyhow::{Context, bail};
+
+use crate::project::{self, run_checked};
+use crate::{studio, tools};
+
+/// Installs and builds what the tests need, then runs them.
+pub fn run() -> anyhow::Result<()> {
+    tools::install_all()?;
+    let studio_dir = studio::build()?;
+    run_tests(&studio_dir)
+}
+
+/// Builds the server, starts it and runs every `*.test.mjs` in tests/e2e.
+pub fn run_tests(studio_dir: &Path) -> anyhow::Result<()> {
+    run_checked(project::cargo().args(["build", "--package", "kino-server", "--bin", "kino"]))?;
+    let scratch = project::scratch_dir("e2e")?;
+    let server = Server::start(&scratch.join("data"), studio_dir)?;
+
+    let dir = tools::e2e_dir();
+    let mut files: Vec<_> = std::fs::read_dir(&dir)?
+        .filter_map(|entry| entry.ok().map(|e| e.path()))
+        .filter(|path| path.to_string_lossy().ends_with(".test.mjs"))
+        .collect();
+    files.sort();
+    if files.is_empty() {
+        bail!("no *.test.mjs files in {}", dir.display());
+    }
+    let artifacts = project::target_dir().join("e2e");
+    std::fs::create_dir_all(&artifacts)?;
+    let result = run_checked(Command::new("node")
+        .arg("--test")
+        .arg("--test-concurrency=1")
+        .args(&files)
+        .current_dir(&dir)
+        .env("KINO_URL", &server.url)
+        .env("KINO_E2E_ARTIFACTS", &artifacts)
+        .env("KINO_CHROMIUM", tools::CHROMIUM));
+    drop(server);
+    if result.is_ok() {
+        let _ = std::fs::remove_dir_all(&scratch);
+        eprintln!("xtask: screenshots in {}", artifacts.display());
+    }
+    result
+}
+
+/// A `kino serve` child process, stopped with SIGTERM when dropped.
+pub struct Server {
+    child: Child,
+    pub url: String,
+}
+
+impl Server {
+    pub fn start(data: &Path, studio_dir: &Path) -> anyhow::Result<Self> {
+        let binary = project::target_dir().join("debug").join("kino");
+        let mut child = Command::new(&binary)
+            .args(["serve", "--addr", "127.0.0.1:0", "--data"])
+            .arg(data)
+            .arg("--studio")
+            .arg(studio_dir)
+            .stdout(Stdio::piped())
+            .spawn()
+            .with_context(|| format!("starting {}", binary.display()))?;
+        let stdout = child.stdout.take().context("no stdout from kino serve")?;
+        let (sender, receiver) = mpsc::channel();
+        // Echo the server's output and hand over the URL from its "listening on" line.
+        std::thread::spawn(move || {
+            for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+                if let Some(url) = line.strip_prefix("kino: listening on ") {
+                    let _ = sender.send(url.trim_end_matches('/').to_owned());
+                }
+                eprintln!("[kino] {line}");
+            }
+        });
+        match receiver.recv_timeout(Duration::from_secs(60)) {
+            Ok(url) => {
+                eprintln!("xtask: kino serve is up at {url}");
+                Ok(Self { child, url })
+            }
+            Err(_) => {
+                let _ = child.kill();
+                bail!("kino serve did not report its address within 60 s")
+            }
+        }
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let pid = self.child.id().to_string();
+        let terminated = Command::new("kill").args(["-TERM", &pid]).status().is_ok_and(|s| s.success());
+        if !terminated {
+            let _ = self.child.kill();
+        }
+        let _ = self.child.wait();
+    }
+}

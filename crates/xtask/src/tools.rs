@@ -1,0 +1,108 @@
+//! Installs what the tasks need when it is missing: the wasm32 target, wasm-bindgen-cli at the
+//! exact version in Cargo.lock, Chromium (Debian packages) and the e2e tests' npm packages.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use anyhow::{Context, bail};
+
+use crate::project::{self, output_of, run_checked};
+
+pub const WASM_TARGET: &str = "wasm32-unknown-unknown";
+pub const CHROMIUM: &str = "/usr/bin/chromium";
+
+pub fn install_all() -> anyhow::Result<()> {
+    wasm_target()?;
+    wasm_bindgen()?;
+    chromium()?;
+    npm_packages()?;
+    Ok(())
+}
+
+pub fn wasm_target() -> anyhow::Result<()> {
+    let installed = output_of(Command::new("rustup").args(["target", "list", "--installed"])).unwrap_or_default();
+    if !installed.lines().any(|line| line.trim() == WASM_TARGET) {
+        run_checked(Command::new("rustup").args(["target", "add", WASM_TARGET]))?;
+    }
+    Ok(())
+}
+
+/// Returns the path of a `wasm-bindgen` whose version is the one Cargo.lock pins, installing
+/// it with `cargo install` if there is none (the CLI and the library must match exactly).
+pub fn wasm_bindgen() -> anyhow::Result<PathBuf> {
+    let version = project::locked_version("wasm-bindgen")?;
+    let wanted = format!("wasm-bindgen {version}");
+    let cargo_bin = std::env::var_os("CARGO_HOME")
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|home| Path::new(&home).join(".cargo")))
+        .map(|home| home.join("bin").join("wasm-bindgen"));
+    let candidates = [Some(PathBuf::from("wasm-bindgen")), cargo_bin.clone()];
+    for candidate in candidates.into_iter().flatten() {
+        let found = output_of(Command::new(&candidate).arg("--version")).unwrap_or_default();
+        if found.trim() == wanted {
+            return Ok(candidate);
+        }
+    }
+    eprintln!("xtask: installing wasm-bindgen-cli {version} (a few minutes, once)");
+    let exact = format!("={version}");
+    let install = |locked: bool| {
+        let mut command = project::cargo();
+        command.args(["install", "wasm-bindgen-cli", "--version", &exact]);
+        if locked {
+            command.arg("--locked");
+        }
+        run_checked(&mut command)
+    };
+    // The CLI's own lock file can name a dependency version that the registry no longer
+    // serves (seen with webpki-roots); then resolve its dependencies afresh.
+    if install(true).is_err() {
+        eprintln!("xtask: the locked install failed; retrying with freshly resolved dependencies");
+        install(false)?;
+    }
+    let installed = cargo_bin.context("cannot tell where cargo installs binaries: set CARGO_HOME")?;
+    let found = output_of(Command::new(&installed).arg("--version")).unwrap_or_default();
+    if found.trim() != wanted {
+        bail!("installed wasm-bindgen reports `{}`, expected `{wanted}`", found.trim());
+    }
+    Ok(installed)
+}
+
+/// Debian's Chromium and its driver; installed with apt-get when missing.
+pub fn chromium() -> anyhow::Result<()> {
+    if Path::new(CHROMIUM).exists() {
+        return Ok(());
+    }
+    let is_root = output_of(Command::new("id").arg("-u")).is_some_and(|uid| uid.trim() == "0");
+    let apt = |args: &[&str]| {
+        let mut command = if is_root {
+            Command::new("apt-get")
+        } else {
+            let mut sudo = Command::new("sudo");
+            sudo.args(["-n", "apt-get"]);
+            sudo
+        };
+        command.args(args).env("DEBIAN_FRONTEND", "noninteractive");
+        command
+    };
+    eprintln!("xtask: installing Chromium for the browser tests (apt-get)");
+    run_checked(&mut apt(&["update", "-qq"]))?;
+    run_checked(&mut apt(&["install", "-y", "-qq", "chromium", "chromium-driver"]))
+        .context("installing chromium needs root or password-less sudo")?;
+    Ok(())
+}
+
+pub fn e2e_dir() -> PathBuf {
+    project::root().join("tests").join("e2e")
+}
+
+/// `npm ci` in tests/e2e when its packages (playwright-core) are not installed yet.
+pub fn npm_packages() -> anyhow::Result<()> {
+    let dir = e2e_dir();
+    if dir.join("node_modules").join("playwright-core").join("package.json").exists() {
+        return Ok(());
+    }
+    if output_of(Command::new("node").arg("--version")).is_none() {
+        bail!("Node.js is needed for the browser tests: install `nodejs` and `npm`");
+    }
+    run_checked(Command::new("npm").args(["ci", "--no-audit", "--no-fund"]).current_dir(&dir))
+}
