@@ -5,5 +5,6 @@
 
 pub mod api;
 pub mod email;
+pub mod scene;
 
 pub use email::Email;

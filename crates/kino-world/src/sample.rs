@@ -1,0 +1,415 @@
+//! Drawing random scenes: `sample(seed, &Distribution) -> Scene`.
+//!
+//! The stage is split into three zones (left, middle, right). Fixtures claim zones first (a
+//! hoop at one end, a pool, a ramp), then objects are placed with a behaviour each: dropped,
+//! thrown, rolled, set on the ramp, dropped into the pool, or shot at the hoop (made, off the
+//! backboard, or off the rim). Every choice has a weight in [`Distribution`].
+
+use kino_core::scene::{
+    Avatar, Camera, Colour, FaceTexture, Fixture, Framing, Material, Object, ObjectKind, Scene, Setting, Shot, Side,
+    Size, Style,
+};
+use serde::{Deserialize, Serialize};
+
+use crate::collide::{circle_circle, circle_poly};
+use crate::fixtures::{StaticPart, StaticShape, hoop_geometry, static_parts_for};
+use crate::math::v2;
+use crate::physics::{GRAVITY, body_info};
+use crate::rng::Rng;
+
+/// Weights and ranges for [`sample`]. Weights need not sum to one; zero turns a choice off.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Distribution {
+    /// Weights for ball, basketball, cube, rubber duck (avatars are separate).
+    pub kinds: [f32; 4],
+    /// Weights in [`Style::ALL`] order.
+    pub styles: [f32; 4],
+    /// Weights in [`Setting::ALL`] order.
+    pub settings: [f32; 4],
+    /// Weights in [`Colour::ALL`] order.
+    pub colours: [f32; 11],
+    /// Fewest and most moving objects.
+    pub objects: [usize; 2],
+    /// Chance of one avatar (character) in the scene.
+    pub avatar: f32,
+    pub hoop: f32,
+    pub pool: f32,
+    pub ramp: f32,
+    pub walls: f32,
+    /// Of basketball shots: weights for made, off the backboard, off the rim.
+    pub shot_outcomes: [f32; 3],
+    /// Most camera shots per clip (at least 1).
+    pub max_shots: usize,
+    /// Clip length in seconds.
+    pub duration_s: f32,
+}
+
+impl Default for Distribution {
+    fn default() -> Self {
+        Distribution {
+            kinds: [1.0, 1.0, 1.0, 1.0],
+            styles: [1.0, 1.0, 1.0, 1.0],
+            settings: [1.0, 1.0, 1.0, 1.0],
+            colours: [1.0; 11],
+            objects: [1, 3],
+            avatar: 0.35,
+            hoop: 0.35,
+            pool: 0.3,
+            ramp: 0.3,
+            walls: 0.5,
+            shot_outcomes: [1.0, 1.5, 1.0],
+            max_shots: 2,
+            duration_s: 2.0,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Zone {
+    Left,
+    Middle,
+    Right,
+}
+
+impl Zone {
+    fn range(self) -> (f32, f32) {
+        match self {
+            Zone::Left => (-2.3, -0.8),
+            Zone::Middle => (-0.7, 0.7),
+            Zone::Right => (0.8, 2.3),
+        }
+    }
+}
+
+struct Layout {
+    hoop: Option<(Zone, f32, f32, Side)>,
+    pool: Option<(f32, f32)>,
+    ramp: Option<(f32, f32, f32)>,
+    free: Vec<Zone>,
+}
+
+/// Draw one scene. The same seed and distribution always give the same scene.
+pub fn sample(seed: u64, dist: &Distribution) -> Scene {
+    let mut rng = Rng::stream(seed, "scene");
+    let setting = Setting::ALL[rng.weighted(&dist.settings)];
+    let style = Style::ALL[rng.weighted(&dist.styles)];
+    let floor = match setting {
+        Setting::Gym | Setting::Studio => Material::Wood,
+        Setting::Park => Material::Rubber,
+        Setting::Poolside => Material::Glass,
+    };
+    let mut fixtures = vec![Fixture::Floor { material: floor }];
+    let mut layout = Layout { hoop: None, pool: None, ramp: None, free: vec![Zone::Left, Zone::Middle, Zone::Right] };
+    if rng.chance(dist.hoop) {
+        let (zone, x, side) = if rng.chance(0.5) { (Zone::Right, 2.35, Side::Right) } else { (Zone::Left, -2.35, Side::Left) };
+        let rim = rng.range(1.6, 2.0);
+        fixtures.push(Fixture::Hoop { x, rim_height: rim, backboard_side: side });
+        layout.hoop = Some((zone, x, rim, side));
+        layout.free.retain(|z| *z != zone);
+    }
+    // With a hoop, the far end is kept for the shooter.
+    let reserved = layout.hoop.map(|(z, ..)| if z == Zone::Right { Zone::Left } else { Zone::Right });
+    let pool_chance = if setting == Setting::Poolside { (dist.pool * 2.0).min(1.0) } else { dist.pool };
+    if rng.chance(pool_chance) {
+        let zone = take_zone(&mut rng, &mut layout.free, reserved.as_slice());
+        if let Some(zone) = zone {
+            let (lo, hi) = zone.range();
+            let (x0, x1) = (lo + 0.1, hi - 0.1);
+            fixtures.push(Fixture::Pool { x0, x1, depth: rng.range(0.6, 1.0) });
+            layout.pool = Some((x0, x1));
+        }
+    }
+    // Ramps sit at a stage end, high end outwards, so things roll down towards the middle.
+    if rng.chance(dist.ramp)
+        && let Some(zone) = take_zone(&mut rng, &mut layout.free, &[reserved.unwrap_or(Zone::Middle), Zone::Middle])
+    {
+        let (lo, hi) = zone.range();
+        let height = rng.range(0.4, 0.8);
+        let (x0, x1) = if zone == Zone::Left { (hi, lo - 0.2) } else { (lo, hi + 0.2) };
+        fixtures.push(Fixture::Ramp { x0, x1, height, material: rng.pick(&[Material::Wood, Material::Metal, Material::Rubber]) });
+        layout.ramp = Some((x0, x1, height));
+    }
+    if rng.chance(dist.walls) {
+        fixtures.push(Fixture::Wall { side: Side::Left, material: floor });
+        fixtures.push(Fixture::Wall { side: Side::Right, material: floor });
+    }
+
+    let mut objects: Vec<Object> = Vec::new();
+    let lo = dist.objects[0].max(1);
+    let hi = dist.objects[1].max(lo);
+    let count = lo + rng.below(hi - lo + 1);
+    // An avatar stands at the free end, or under the ball it shoots.
+    if rng.chance(dist.avatar) {
+        let x = match layout.hoop {
+            Some((_, hx, _, _)) => -hx.signum() * rng.range(1.7, 2.1),
+            None => {
+                let zone = layout.free.first().copied().unwrap_or(Zone::Middle);
+                let (a, b) = zone.range();
+                rng.range(a + 0.3, b - 0.3)
+            }
+        };
+        objects.push(avatar(&mut rng, x, dist));
+    }
+    let statics = static_parts_for(&fixtures, [-2.5, 2.5]);
+    let mut shooter_used = false;
+    for _ in 0..count {
+        let kind = match layout.hoop {
+            Some(_) if !shooter_used => ObjectKind::Basketball,
+            _ => [ObjectKind::Ball, ObjectKind::Basketball, ObjectKind::Cube, ObjectKind::RubberDuck][rng.weighted(&dist.kinds)],
+        };
+        let mut obj = object(&mut rng, kind, dist);
+        let r = f32::max(obj.extent(), 0.1);
+        if let (Some((_, hx, rim, side)), ObjectKind::Basketball, false) = (layout.hoop, kind, shooter_used) {
+            shooter_used = true;
+            let from_x = match objects.first() {
+                Some(a) if a.kind == ObjectKind::Avatar => a.position[0] + hx.signum() * 0.45,
+                _ => -hx.signum() * rng.range(1.0, 1.9),
+            };
+            let from = [from_x, rng.range(1.1, 1.5)];
+            let g = hoop_geometry(hx, rim, side);
+            let (bx, rx) = (g.rim_back.x as f32, g.rim_front.x as f32);
+            // Aim for a make, high on the backboard (a flatter throw, so it bounces out), or
+            // at the front of the rim. The simulation decides what really happens.
+            let (target, angle) = match rng.weighted(&dist.shot_outcomes) {
+                0 => ([(bx + rx) * 0.5, rim + 0.02], rng.range(52.0, 62.0)),
+                1 => ([hx - hx.signum() * r, rim + rng.range(0.45, 0.65)], rng.range(40.0, 47.0)),
+                _ => ([rx - hx.signum() * rng.range(0.0, 0.05), rim + r * 0.6], rng.range(52.0, 62.0)),
+            };
+            obj.position = from;
+            obj.velocity = launch(from, target, angle);
+            obj.spin = 3.0 * -obj.velocity[0].signum();
+            objects.push(obj);
+            continue;
+        }
+        let mut placed = false;
+        for _ in 0..12 {
+            behave(&mut rng, &mut obj, &layout);
+            let clear = !touches_fixture(&obj, &statics) && objects.iter().all(|o| {
+                let (dx, dy) = (o.position[0] - obj.position[0], o.position[1] - obj.position[1]);
+                let gap = bound(o) + bound(&obj) + 0.05;
+                dx * dx + dy * dy > gap * gap
+            });
+            if clear {
+                placed = true;
+                break;
+            }
+        }
+        if placed {
+            objects.push(obj);
+        }
+    }
+    let shots = shots(&mut rng, dist, &objects, layout.hoop.is_some());
+    Scene { seed, setting, style, stage: [-2.5, 2.5], objects, fixtures, shots }
+}
+
+fn bound(o: &Object) -> f32 {
+    let s = body_info(o.kind, o.material, f64::from(o.extent())).shape.bound() as f32;
+    if o.kind == ObjectKind::Avatar { s + 0.3 } else { s }
+}
+
+/// Whether an object's bounding circle starts inside a fixture.
+fn touches_fixture(o: &Object, statics: &[StaticPart]) -> bool {
+    let c = v2(f64::from(o.position[0]), f64::from(o.position[1]));
+    let r = body_info(o.kind, o.material, f64::from(o.extent())).shape.thinnest();
+    statics.iter().any(|s| match &s.shape {
+        StaticShape::Poly(p) => circle_poly(c, r, p).is_some(),
+        StaticShape::Circle { c: q, r: rq } => circle_circle(c, r, *q, *rq).is_some(),
+    })
+}
+
+fn take_zone(rng: &mut Rng, free: &mut Vec<Zone>, excluded: &[Zone]) -> Option<Zone> {
+    let open: Vec<Zone> = free.iter().copied().filter(|z| !excluded.contains(z)).collect();
+    if open.is_empty() {
+        return None;
+    }
+    let z = rng.pick(&open);
+    free.retain(|f| *f != z);
+    Some(z)
+}
+
+fn colour(rng: &mut Rng, dist: &Distribution) -> Colour {
+    Colour::ALL[rng.weighted(&dist.colours)]
+}
+
+fn object(rng: &mut Rng, kind: ObjectKind, dist: &Distribution) -> Object {
+    let (colour, material) = match kind {
+        ObjectKind::Basketball => (if rng.chance(0.7) { Colour::Orange } else { colour(rng, dist) }, Material::Rubber),
+        ObjectKind::RubberDuck => (if rng.chance(0.6) { Colour::Yellow } else { colour(rng, dist) }, Material::Rubber),
+        _ => (colour(rng, dist), rng.pick(&Material::ALL)),
+    };
+    Object {
+        kind,
+        colour,
+        size: rng.pick(&Size::ALL),
+        material,
+        position: [0.0, 0.0],
+        velocity: [0.0, 0.0],
+        spin: 0.0,
+        avatar: None,
+    }
+}
+
+fn avatar(rng: &mut Rng, x: f32, dist: &Distribution) -> Object {
+    let size = rng.pick(&[Size::Small, Size::Medium, Size::Medium, Size::Large]);
+    let mut speech = Vec::new();
+    if rng.chance(0.8) {
+        let mut t = rng.range(0.0, 0.5);
+        while t < dist.duration_s - 0.3 {
+            let end = (t + rng.range(0.6, 1.6)).min(dist.duration_s);
+            speech.push([t, end]);
+            t = end + rng.range(0.3, 0.8);
+        }
+    }
+    let mut o = Object {
+        kind: ObjectKind::Avatar,
+        colour: colour(rng, dist),
+        size,
+        material: Material::Rubber,
+        position: [x, 0.0],
+        velocity: [0.0, 0.0],
+        spin: 0.0,
+        avatar: Some(Avatar {
+            face: FaceTexture::Procedural { seed: rng.next_u64() },
+            voice_pitch_hz: rng.range(90.0, 280.0),
+            speech,
+        }),
+    };
+    o.position[1] = o.extent();
+    o
+}
+
+/// Give a placed object its start: dropped, thrown, rolled, on the ramp or over the pool.
+fn behave(rng: &mut Rng, o: &mut Object, layout: &Layout) {
+    let r = o.extent();
+    let mut options: Vec<u8> = vec![0, 1, 2];
+    if layout.ramp.is_some() {
+        options.extend([3, 3]);
+    }
+    if layout.pool.is_some() {
+        options.extend([4, 4]);
+    }
+    let zone = layout.free.first().copied().unwrap_or(Zone::Middle);
+    let (zl, zr) = zone.range();
+    match rng.pick(&options) {
+        3 => {
+            if let Some((x0, x1, h)) = layout.ramp {
+                // Near the top of the ramp, just above its surface.
+                let x = x1 + (x0 - x1) * rng.range(0.2, 0.4);
+                let y = h * (x - x0) / (x1 - x0) + r * 1.5 + 0.02;
+                o.position = [x, y];
+                o.velocity = [0.0, 0.0];
+                return;
+            }
+        }
+        4 => {
+            if let Some((x0, x1)) = layout.pool {
+                o.position = [rng.range(x0 + r + 0.05, x1 - r - 0.05), rng.range(0.8, 2.0)];
+                o.velocity = [rng.range(-0.5, 0.5), 0.0];
+                return;
+            }
+        }
+        2 => {
+            // Rolled along the floor from the free zone.
+            let x = rng.range(zl, zr);
+            let v = rng.range(0.8, 2.5) * if x > 0.0 { -1.0 } else { 1.0 };
+            o.position = [x, r + 0.01];
+            o.velocity = [v, 0.0];
+            if o.kind != ObjectKind::Cube {
+                o.spin = -v / r;
+            }
+            return;
+        }
+        1 => {
+            let x = rng.range(zl, zr);
+            let v = rng.range(1.0, 3.0) * if x > 0.0 { -1.0 } else { 1.0 };
+            o.position = [x, rng.range(0.6, 1.4)];
+            o.velocity = [v, rng.range(1.0, 3.0)];
+            o.spin = rng.range(-4.0, 4.0);
+            return;
+        }
+        _ => {}
+    }
+    // Dropped from a height.
+    o.position = [rng.range(zl, zr), rng.range(0.8, 2.2)];
+    o.velocity = [rng.range(-0.6, 0.6), 0.0];
+    o.spin = rng.range(-2.0, 2.0);
+}
+
+/// Velocity that carries a ball from `from` through `to` with launch angle near `deg`.
+pub fn launch(from: [f32; 2], to: [f32; 2], deg: f32) -> [f32; 2] {
+    let dx = to[0] - from[0];
+    let dy = to[1] - from[1];
+    let g = GRAVITY as f32;
+    let mut theta = deg.to_radians();
+    for _ in 0..40 {
+        let (s, c) = theta.sin_cos();
+        let denom = 2.0 * c * c * (dx.abs() * s / c - dy);
+        if denom > 0.0 {
+            let v = (g * dx * dx / denom).sqrt();
+            return [v * c * dx.signum(), v * s];
+        }
+        theta += 1.5f32.to_radians();
+    }
+    [dx.signum() * 3.0, 6.0]
+}
+
+fn shots(rng: &mut Rng, dist: &Distribution, objects: &[Object], hoop: bool) -> Vec<Shot> {
+    let n = 1 + rng.below(dist.max_shots.max(1));
+    let total = dist.duration_s.max(0.1);
+    let mut out = Vec::new();
+    for i in 0..n {
+        let framing = if i == 0 {
+            rng.pick(&[Framing::Wide, Framing::Wide, Framing::Medium])
+        } else {
+            rng.pick(&[Framing::Wide, Framing::Medium, Framing::CloseUp])
+        };
+        // Follow something that moves; with a hoop, the basketball.
+        let movers: Vec<usize> = (0..objects.len()).filter(|&i| objects[i].kind != ObjectKind::Avatar).collect();
+        let shooter = objects.iter().position(|o| o.kind == ObjectKind::Basketball).filter(|_| hoop);
+        let follow = if framing == Framing::Wide || movers.is_empty() {
+            None
+        } else {
+            Some(shooter.unwrap_or_else(|| rng.pick(&movers)))
+        };
+        let pan = if follow.is_none() && rng.chance(0.3) { rng.range(-0.6, 0.6) } else { 0.0 };
+        let zoom = if rng.chance(0.25) { rng.range(1.05, 1.25) } else { 1.0 };
+        out.push(Shot {
+            duration_s: total / n as f32,
+            camera: Camera { framing, follow, centre: [0.0, 1.2], pan, zoom },
+        });
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn same_seed_same_scene() {
+        let d = Distribution::default();
+        assert_eq!(sample(5, &d), sample(5, &d));
+        assert_ne!(sample(5, &d), sample(6, &d));
+    }
+
+    #[test]
+    fn weights_switch_choices_off() {
+        let d = Distribution { styles: [0.0, 0.0, 1.0, 0.0], hoop: 0.0, avatar: 0.0, ..Distribution::default() };
+        for seed in 0..20 {
+            let s = sample(seed, &d);
+            assert_eq!(s.style, Style::PixelArt);
+            assert!(!s.fixtures.iter().any(|f| matches!(f, Fixture::Hoop { .. })));
+        }
+    }
+
+    #[test]
+    fn launch_reaches_target() {
+        let from = [0.0, 1.5];
+        let to = [3.0, 2.5];
+        let v = launch(from, to, 55.0);
+        let t = (to[0] - from[0]) / v[0];
+        let y = from[1] + v[1] * t - 0.5 * GRAVITY as f32 * t * t;
+        assert!((y - to[1]).abs() < 1e-3, "{y}");
+    }
+}
