@@ -3,6 +3,8 @@
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
 
 use anyhow::Context;
 use axum::Router;
@@ -10,40 +12,66 @@ use tokio::net::TcpListener;
 use tower_http::trace::TraceLayer;
 
 use crate::db::{self, Db};
+use crate::domain::mail;
 use crate::routes;
-use crate::settings::Settings;
+use crate::settings::{AccountSettings, Settings};
 
 /// What every handler can reach.
 #[derive(Clone)]
 pub struct AppState {
     pub db: Db,
+    pub config: Arc<Config>,
+}
+
+/// The settings handlers need, fixed at start-up.
+#[derive(Debug)]
+pub struct Config {
+    pub accounts: AccountSettings,
+    pub secure_cookies: bool,
+    pub data_dir: PathBuf,
+}
+
+impl Config {
+    pub fn outbox_dir(&self) -> PathBuf {
+        self.data_dir.join("outbox")
+    }
 }
 
 pub struct Application {
     listener: TcpListener,
     router: Router,
     addr: SocketAddr,
+    state: AppState,
 }
 
 impl Application {
     /// Creates the data folder, opens and migrates the database, and binds the address.
     pub async fn build(settings: Settings) -> anyhow::Result<Self> {
-        tokio::fs::create_dir_all(&settings.data)
+        let data_dir = &settings.data.data;
+        tokio::fs::create_dir_all(data_dir)
             .await
-            .with_context(|| format!("creating data folder {}", settings.data.display()))?;
-        let db = db::open_sqlite(&settings.data).await?;
+            .with_context(|| format!("creating data folder {}", data_dir.display()))?;
+        let db = db::open(&settings.data.database_url()).await?;
         if !settings.studio.join("index.html").is_file() {
             tracing::warn!(
                 studio = %settings.studio.display(),
                 "no built studio there: the API works, the web app does not (run `cargo xtask run`)"
             );
         }
-        let router = router(AppState { db }, settings.studio);
+        let state = AppState {
+            db,
+            config: Arc::new(Config {
+                accounts: settings.accounts,
+                secure_cookies: settings.secure_cookies,
+                data_dir: settings.data.data,
+            }),
+        };
+        let router = router(state.clone(), settings.studio);
         let listener = TcpListener::bind(settings.addr)
             .await
             .with_context(|| format!("binding {}", settings.addr))?;
         let addr = listener.local_addr()?;
-        Ok(Self { listener, router, addr })
+        Ok(Self { listener, router, addr, state })
     }
 
     /// The bound address (the real port when port 0 was asked for).
@@ -51,12 +79,17 @@ impl Application {
         self.addr
     }
 
+    pub fn state(&self) -> &AppState {
+        &self.state
+    }
+
     pub async fn run_until_stopped(self) -> anyhow::Result<()> {
-        tracing::info!(addr = %self.addr, "serving");
-        axum::serve(self.listener, self.router)
-            .with_graceful_shutdown(shutdown_signal())
-            .await
-            .context("serving HTTP")?;
+        tracing::info!(addr = %self.addr, backend = self.state.db.backend.name(), "serving");
+        let server = axum::serve(self.listener, self.router).with_graceful_shutdown(shutdown_signal());
+        tokio::select! {
+            result = server => result.context("serving HTTP")?,
+            () = background_work(self.state) => {},
+        }
         tracing::info!("stopped");
         Ok(())
     }
@@ -69,6 +102,20 @@ pub fn router(state: AppState, studio_dir: PathBuf) -> Router {
         .fallback_service(routes::studio::files(studio_dir))
         .layer(TraceLayer::new_for_http())
         .with_state(state)
+}
+
+/// Periodic work beside the HTTP server: delivering mail, forgetting expired sessions.
+async fn background_work(state: AppState) {
+    let mut tick = tokio::time::interval(Duration::from_secs(2));
+    loop {
+        tick.tick().await;
+        if let Err(error) = mail::deliver_pending(&state.db, &state.config.outbox_dir()).await {
+            tracing::warn!(error = format!("{error:#}"), "delivering mail");
+        }
+        if let Ok(mut conn) = state.db.pool.acquire().await {
+            let _ = crate::store::sessions::delete_expired(&mut conn, crate::ids::now_ms()).await;
+        }
+    }
 }
 
 /// Resolves on Ctrl-C or SIGTERM; in-flight requests finish first.

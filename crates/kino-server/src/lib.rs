@@ -1,9 +1,13 @@
 //! Kino's server: settings, the application (router + database), and its parts.
 
+pub mod admin;
 pub mod app;
+pub mod auth;
 pub mod db;
+pub mod domain;
 pub mod error;
 pub mod extract;
+pub mod ids;
 pub mod routes;
 pub mod settings;
 pub mod store;

@@ -2,6 +2,8 @@
 
 use anyhow::Context;
 use clap::{Parser, Subcommand};
+use kino_server::admin::{self, AdminCommand};
+use kino_server::settings::DataSettings;
 use kino_server::{Application, Settings};
 use tracing_subscriber::EnvFilter;
 
@@ -16,6 +18,13 @@ struct Cli {
 enum Command {
     /// Run the HTTP API, the studio and the job workers in one process.
     Serve(Settings),
+    /// Operator commands on the same data as `kino serve`.
+    Admin {
+        #[command(flatten)]
+        data: DataSettings,
+        #[command(subcommand)]
+        command: AdminCommand,
+    },
 }
 
 #[tokio::main]
@@ -33,6 +42,10 @@ async fn main() -> anyhow::Result<()> {
             // xtask and people both read this line to find the server.
             println!("kino: listening on http://{}/", app.addr());
             app.run_until_stopped().await
+        }
+        Command::Admin { data, command } => {
+            println!("{}", admin::run(&data, command).await?);
+            Ok(())
         }
     }
 }

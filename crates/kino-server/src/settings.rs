@@ -1,9 +1,55 @@
-//! Command-line settings of `kino serve`; each flag is also read from a `KINO_*` variable.
+//! Command-line settings of `kino serve` and `kino admin`; each flag is also read from a
+//! `KINO_*` environment variable.
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
 
-use clap::Args;
+use clap::{ArgAction, Args};
+use kino_core::account::Region;
+
+/// Where the data lives: shared by every subcommand that opens the database.
+#[derive(Debug, Clone, Args)]
+pub struct DataSettings {
+    /// Folder that holds everything the server writes (SQLite database, media, outgoing mail).
+    #[arg(long, env = "KINO_DATA", default_value = "./data")]
+    pub data: PathBuf,
+
+    /// Database URL; `postgres://...` for Postgres. Default: SQLite in the data folder.
+    #[arg(long, env = "KINO_DATABASE_URL")]
+    pub database_url: Option<String>,
+}
+
+impl DataSettings {
+    pub fn database_url(&self) -> String {
+        self.database_url.clone().unwrap_or_else(|| crate::db::sqlite_url(&self.data))
+    }
+}
+
+/// How sign-up works on this instance.
+#[derive(Debug, Clone, Args)]
+pub struct AccountSettings {
+    /// New accounts need an invite code (the very first account never does).
+    #[arg(long, env = "KINO_INVITE_ONLY", default_value_t = true, action = ArgAction::Set)]
+    pub invite_only: bool,
+
+    /// Invite codes each new account can give.
+    #[arg(long, env = "KINO_INVITES_PER_USER", default_value_t = 5)]
+    pub invites_per_user: u32,
+
+    /// Regions people may sign up from, comma-separated (e.g. `US,CA,DE`); empty means any.
+    #[arg(long, env = "KINO_ALLOWED_REGIONS", value_delimiter = ',', value_parser = parse_region)]
+    pub allowed_regions: Vec<Region>,
+}
+
+impl Default for AccountSettings {
+    fn default() -> Self {
+        Self { invite_only: true, invites_per_user: 5, allowed_regions: Vec::new() }
+    }
+}
+
+fn parse_region(raw: &str) -> Result<Region, String> {
+    Region::parse(raw).map_err(|error| error.to_string())
+}
 
 #[derive(Debug, Clone, Args)]
 pub struct Settings {
@@ -11,18 +57,30 @@ pub struct Settings {
     #[arg(long, env = "KINO_ADDR", default_value = "127.0.0.1:8080")]
     pub addr: SocketAddr,
 
-    /// Folder that holds everything the server writes (database, media).
-    #[arg(long, env = "KINO_DATA", default_value = "./data")]
-    pub data: PathBuf,
+    #[command(flatten)]
+    pub data: DataSettings,
 
     /// Folder of the built studio (index.html, CSS, the wasm bundle), as `cargo xtask` builds it.
     #[arg(long, env = "KINO_STUDIO", default_value = "target/studio")]
     pub studio: PathBuf,
+
+    /// Mark session cookies `Secure` (set this when Kino is served over HTTPS).
+    #[arg(long, env = "KINO_SECURE_COOKIES", default_value_t = false, action = ArgAction::Set)]
+    pub secure_cookies: bool,
+
+    #[command(flatten)]
+    pub accounts: AccountSettings,
 }
 
 impl Settings {
     /// Settings for a throw-away instance on a free loopback port (tests).
-    pub fn ephemeral(data: PathBuf, studio: PathBuf) -> Self {
-        Self { addr: SocketAddr::from(([127, 0, 0, 1], 0)), data, studio }
+    pub fn ephemeral(data: PathBuf, database_url: Option<String>, studio: PathBuf) -> Self {
+        Self {
+            addr: SocketAddr::from(([127, 0, 0, 1], 0)),
+            data: DataSettings { data, database_url },
+            studio,
+            secure_cookies: false,
+            accounts: AccountSettings::default(),
+        }
     }
 }

@@ -3,12 +3,17 @@
 use axum::Router;
 use axum::extract::OriginalUri;
 use axum::http::Method;
-use axum::routing::{get, post};
+use axum::routing::{delete, get, post, put};
 
 use crate::app::AppState;
 use crate::error::AppError;
 
+pub mod account;
+pub mod api_keys;
 pub mod health;
+pub mod instance;
+pub mod invites;
+pub mod session;
 pub mod studio;
 pub mod waitlist;
 
@@ -16,7 +21,14 @@ pub mod waitlist;
 pub fn api() -> Router<AppState> {
     Router::new()
         .route("/health", get(health::show))
+        .route("/instance", get(instance::show))
         .route("/waitlist", post(waitlist::join))
+        .route("/account", post(account::create).get(account::show).delete(account::delete))
+        .route("/account/password", put(account::change_password))
+        .route("/session", post(session::create).delete(session::delete))
+        .route("/invites", get(invites::list).post(invites::create))
+        .route("/api-keys", get(api_keys::list).post(api_keys::create))
+        .route("/api-keys/{id}", delete(api_keys::revoke))
         .fallback(unknown_route)
         .method_not_allowed_fallback(method_not_allowed)
 }

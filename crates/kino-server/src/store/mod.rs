@@ -1,10 +1,18 @@
-//! Every SQL query, one module per group of tables.
+//! Every SQL query, one module per group of tables. Functions take a connection so callers
+//! can compose them inside one transaction (`&mut *tx`) or run them alone.
 
+pub mod api_keys;
+pub mod credits;
+pub mod invites;
+pub mod outbox;
+pub mod sessions;
+pub mod users;
 pub mod waitlist;
 
-/// Timestamps are stored as RFC 3339 text in UTC, which sorts as it reads.
-pub fn now_rfc3339() -> String {
-    time::OffsetDateTime::now_utc()
-        .format(&time::format_description::well_known::Rfc3339)
-        .unwrap_or_default()
+/// What every store function gets: a pooled connection or an open transaction.
+pub type Conn = sqlx::AnyConnection;
+
+/// True when `error` is a unique-constraint violation (someone else took the name first).
+pub fn is_unique_violation(error: &sqlx::Error) -> bool {
+    matches!(error, sqlx::Error::Database(db) if db.is_unique_violation())
 }

@@ -10,7 +10,8 @@ async fn health_reports_version_database_and_models() {
     let health: Health = response.json().await.unwrap();
     assert_eq!(health.status, HealthStatus::Ok);
     assert_eq!(health.version, env!("CARGO_PKG_VERSION"));
-    assert_eq!(health.database.backend, "sqlite");
+    let expected = if app.database_url.starts_with("postgres") { "postgres" } else { "sqlite" };
+    assert_eq!(health.database.backend, expected);
     assert!(health.database.reachable);
     assert!(health.models.loaded.is_empty());
 }

@@ -1,31 +1,126 @@
-use kino_core::api::ErrorBody;
+//! `spawn_app()`: a real server on a free loopback port with a database of its own: SQLite in
+//! a temporary folder, or a fresh Postgres database when `KINO_TEST_DATABASE_URL` is set.
+
+use kino_core::api::{Account, ErrorBody};
 use kino_server::{Application, Settings};
+use serde_json::{Value, json};
+use sqlx::{Connection, Executor};
 use tempfile::TempDir;
+use tokio::sync::OnceCell;
 
 pub struct TestApp {
     pub base: String,
+    /// A client that keeps cookies, like a browser.
     pub client: reqwest::Client,
+    pub data_dir: std::path::PathBuf,
+    pub database_url: String,
     /// Keeps the data and studio folders until the test ends.
     _dir: TempDir,
 }
 
-/// Starts a fresh server with its own empty database and a tiny studio folder.
 pub async fn spawn_app() -> TestApp {
+    spawn_app_with(|_| {}).await
+}
+
+/// Starts a fresh server after `configure` has adjusted its settings.
+pub async fn spawn_app_with(configure: impl FnOnce(&mut Settings)) -> TestApp {
     let dir = tempfile::tempdir().expect("temp dir");
     let studio = dir.path().join("studio");
     std::fs::create_dir_all(&studio).expect("studio dir");
     std::fs::write(studio.join("index.html"), "<!doctype html><title>Kino</title><main id=app></main>").expect("index");
     std::fs::write(studio.join("style.css"), "body { margin: 0 }").expect("css");
-    let app = Application::build(Settings::ephemeral(dir.path().join("data"), studio)).await.expect("build app");
+    let data_dir = dir.path().join("data");
+    let database_url = match std::env::var("KINO_TEST_DATABASE_URL") {
+        Ok(base) if !base.is_empty() => Some(fresh_postgres_database(&base).await),
+        _ => None,
+    };
+    let mut settings = Settings::ephemeral(data_dir.clone(), database_url, studio);
+    configure(&mut settings);
+    let database_url = settings.data.database_url();
+    let app = Application::build(settings).await.expect("build app");
     let base = format!("http://{}", app.addr());
     tokio::spawn(app.run_until_stopped());
-    TestApp { base, client: reqwest::Client::new(), _dir: dir }
+    let client = reqwest::Client::builder().cookie_store(true).build().expect("client");
+    TestApp { base, client, data_dir, database_url, _dir: dir }
+}
+
+/// Creates an empty database next to the one `base` names and returns its URL. Databases
+/// left by earlier runs are dropped first.
+async fn fresh_postgres_database(base: &str) -> String {
+    static CLEANED: OnceCell<()> = OnceCell::const_new();
+    let mut admin = sqlx::PgConnection::connect(base).await.expect("connect to KINO_TEST_DATABASE_URL");
+    CLEANED
+        .get_or_init(|| async {
+            let stale: Vec<(String,)> = sqlx::query_as("SELECT datname FROM pg_database WHERE datname LIKE 'kino_test_%'")
+                .fetch_all(&mut admin)
+                .await
+                .expect("list test databases");
+            for (name,) in stale {
+                let _ = admin.execute(sqlx::AssertSqlSafe(format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"))).await;
+            }
+        })
+        .await;
+    let name = format!("kino_test_{}", uuid_like());
+    admin.execute(sqlx::AssertSqlSafe(format!("CREATE DATABASE \"{name}\""))).await.expect("create test database");
+    let (without_query, query) = base.split_once('?').map_or((base, ""), |(url, q)| (url, q));
+    let prefix = without_query.rsplit_once('/').map_or(without_query, |(prefix, _)| prefix);
+    if query.is_empty() { format!("{prefix}/{name}") } else { format!("{prefix}/{name}?{query}") }
+}
+
+fn uuid_like() -> String {
+    let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_nanos()).unwrap_or(0);
+    format!("{:x}{:x}", std::process::id(), nanos)
 }
 
 impl TestApp {
     pub fn url(&self, path: &str) -> String {
         format!("{}{path}", self.base)
     }
+
+    /// A second browser: same server, no cookies shared.
+    pub fn new_client(&self) -> reqwest::Client {
+        reqwest::Client::builder().cookie_store(true).build().expect("client")
+    }
+
+    pub async fn post(&self, path: &str, body: &Value) -> reqwest::Response {
+        self.client.post(self.url(path)).json(body).send().await.expect("request")
+    }
+
+    pub async fn get(&self, path: &str) -> reqwest::Response {
+        self.client.get(self.url(path)).send().await.expect("request")
+    }
+
+    /// Signs up with this client (no invite: for the first account or with `invite_code`).
+    pub async fn sign_up(&self, client: &reqwest::Client, handle: &str, invite_code: Option<&str>) -> Account {
+        let response = client
+            .post(self.url("/api/v1/account"))
+            .json(&sign_up_body(handle, invite_code))
+            .send()
+            .await
+            .expect("request");
+        assert_eq!(response.status().as_u16(), 201, "sign-up of {handle} failed: {}", response.text().await.unwrap_or_default());
+        response.json().await.expect("account")
+    }
+
+    /// The first account (the admin) signed in on `self.client`, and an invite it made.
+    pub async fn admin_with_invite(&self) -> (Account, String) {
+        let admin = self.sign_up(&self.client, "admin", None).await;
+        let invite: Value = self.post("/api/v1/invites", &json!({})).await.json().await.expect("invite");
+        (admin, invite["code"].as_str().expect("code").to_owned())
+    }
+}
+
+pub const PASSWORD: &str = "correct horse battery";
+
+pub fn sign_up_body(handle: &str, invite_code: Option<&str>) -> Value {
+    json!({
+        "email": format!("{handle}@example.org"),
+        "handle": handle,
+        "password": PASSWORD,
+        "birth_date": "1990-05-17",
+        "region": "DE",
+        "invite_code": invite_code,
+    })
 }
 
 /// Asserts the status and the error shape, and returns the error for closer checks.

@@ -1,6 +1,9 @@
 //! Black-box tests of the HTTP API against a real `kino serve` (SQLite in a temporary folder,
 //! a free loopback port).
 
+mod accounts;
+mod admin;
+mod api_keys;
 mod health;
 mod helpers;
 mod studio;

@@ -1,0 +1,134 @@
+//! Accounts, sessions, invites and API keys (`/api/v1/account`, `/api/v1/session`,
+//! `/api/v1/invites`, `/api/v1/api-keys`).
+
+use serde::{Deserialize, Serialize};
+
+use crate::Email;
+use crate::account::{AgeBand, Date, Handle, Password, Region};
+
+/// `POST /api/v1/account`: sign up. The session cookie comes back with the account.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SignUp {
+    pub email: Email,
+    pub handle: Handle,
+    pub password: Password,
+    pub birth_date: Date,
+    pub region: Region,
+    /// Needed while the instance is invite-only (except for its very first account).
+    #[serde(default)]
+    pub invite_code: Option<String>,
+}
+
+/// `POST /api/v1/session`: sign in with e-mail and password.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SignIn {
+    pub email: Email,
+    /// Not a [`Password`]: old passwords may predate today's rules.
+    pub password: String,
+}
+
+/// `PUT /api/v1/account/password`: every other session of the account is signed out.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ChangePassword {
+    pub current_password: String,
+    pub new_password: Password,
+}
+
+/// `DELETE /api/v1/account`: deletes the account and everything it made, after the password.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DeleteAccount {
+    pub password: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    User,
+    Admin,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Plan {
+    Free,
+    Pro,
+}
+
+/// `GET /api/v1/account`: the signed-in account as its owner sees it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Account {
+    pub id: String,
+    pub email: Email,
+    pub handle: Handle,
+    pub age_band: AgeBand,
+    pub region: Region,
+    pub role: Role,
+    pub plan: Plan,
+    /// Invites this account can still give.
+    pub invites_left: u32,
+    /// Unix seconds.
+    pub created_at: i64,
+}
+
+/// `POST /api/v1/invites`: a code to give to someone.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Invite {
+    pub code: String,
+    pub created_at: i64,
+    /// Unix seconds when someone signed up with it; `None` while unused.
+    pub used_at: Option<i64>,
+}
+
+/// `GET /api/v1/invites`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct InviteList {
+    pub invites_left: u32,
+    pub invites: Vec<Invite>,
+}
+
+/// `POST /api/v1/api-keys`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CreateApiKey {
+    /// What the key is for, e.g. "my render script"; 1 to 64 characters.
+    pub name: String,
+}
+
+/// A key as listed: never the secret, only its first characters.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ApiKeySummary {
+    pub id: String,
+    pub name: String,
+    /// The start of the key, e.g. `kino_sk_3fA9`, to tell keys apart.
+    pub prefix: String,
+    pub created_at: i64,
+    pub last_used_at: Option<i64>,
+}
+
+/// The answer to [`CreateApiKey`]: the only time the secret is shown.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ApiKeyCreated {
+    pub key: String,
+    #[serde(flatten)]
+    pub summary: ApiKeySummary,
+}
+
+/// `GET /api/v1/api-keys`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ApiKeyList {
+    pub keys: Vec<ApiKeySummary>,
+}
+
+/// `GET /api/v1/instance`: what a visitor needs to know before signing up.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct InstanceInfo {
+    pub invite_only: bool,
+    /// True until the first account exists; that account needs no invite and becomes admin.
+    pub needs_first_admin: bool,
+    /// Regions people may sign up from; empty means any.
+    pub allowed_regions: Vec<Region>,
+}

@@ -1,0 +1,6 @@
+//! The rules of Kino as plain functions over the store, tested without HTTP.
+
+pub mod accounts;
+pub mod api_keys;
+pub mod invites;
+pub mod mail;

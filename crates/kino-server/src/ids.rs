@@ -1,0 +1,54 @@
+//! Random identifiers and secrets, and the clock.
+
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use sha2::{Digest, Sha256};
+
+/// `bytes` random bytes from the operating system, URL-safe base64 without padding.
+pub fn random_token(bytes: usize) -> String {
+    let mut buffer = vec![0u8; bytes];
+    // The OS random source failing is not something a server can carry on through.
+    #[allow(clippy::expect_used)]
+    getrandom::fill(&mut buffer).expect("the operating system's random source failed");
+    URL_SAFE_NO_PAD.encode(buffer)
+}
+
+/// A public id such as `user_q3H9...`: a kind prefix and 96 random bits.
+pub fn new_id(prefix: &str) -> String {
+    format!("{prefix}_{}", random_token(12))
+}
+
+/// SHA-256 of a secret, hex-encoded: what the database keeps instead of the secret.
+pub fn hash_secret(secret: &str) -> String {
+    Sha256::digest(secret.as_bytes()).iter().map(|byte| format!("{byte:02x}")).collect()
+}
+
+/// Milliseconds since the Unix epoch.
+pub fn now_ms() -> i64 {
+    (time::OffsetDateTime::now_utc().unix_timestamp_nanos() / 1_000_000) as i64
+}
+
+/// Today's date in UTC.
+pub fn today() -> kino_core::account::Date {
+    let now = time::OffsetDateTime::now_utc();
+    kino_core::account::Date { year: now.year(), month: u8::from(now.month()), day: now.day() }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tokens_are_random_and_url_safe() {
+        let (a, b) = (random_token(32), random_token(32));
+        assert_ne!(a, b);
+        assert_eq!(a.len(), 43);
+        assert!(a.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_'));
+        assert!(new_id("user").starts_with("user_"));
+    }
+
+    #[test]
+    fn secrets_hash_to_sha256_hex() {
+        assert_eq!(hash_secret("abc"), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+    }
+}
