@@ -4,7 +4,7 @@
 use argon2::password_hash::rand_core::OsRng;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::Argon2;
-use axum::extract::FromRequestParts;
+use axum::extract::{FromRequestParts, OptionalFromRequestParts};
 use axum::http::header::{AUTHORIZATION, COOKIE, SET_COOKIE};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue};
@@ -145,6 +145,20 @@ impl FromRequestParts<AppState> for CurrentUser {
             .await?
             .ok_or_else(|| AppError::unauthorized("not_signed_in", "this account no longer exists"))?;
         Ok(Self { user, credential })
+    }
+}
+
+/// `Option<CurrentUser>`: `None` for visitors without credentials or with stale ones; other
+/// failures (the database) are still errors.
+impl OptionalFromRequestParts<AppState> for CurrentUser {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Option<Self>, Self::Rejection> {
+        match <Self as FromRequestParts<AppState>>::from_request_parts(parts, state).await {
+            Ok(current) => Ok(Some(current)),
+            Err(AppError::Unauthorized { .. }) => Ok(None),
+            Err(other) => Err(other),
+        }
     }
 }
 

@@ -4,7 +4,12 @@ use yew::prelude::*;
 use yew_router::prelude::*;
 
 use crate::components::header::Header;
+use crate::pages::account::AccountPage;
+use crate::pages::api_keys::ApiKeysPage;
+use crate::pages::sign_in::SignInPage;
+use crate::pages::sign_up::SignUpPage;
 use crate::pages::{device::DevicePage, home::HomePage, not_found::NotFoundPage};
+use crate::session::SessionProvider;
 
 #[derive(Debug, Clone, PartialEq, Routable)]
 pub enum Route {
@@ -12,6 +17,14 @@ pub enum Route {
     Home,
     #[at("/device")]
     Device,
+    #[at("/signup")]
+    SignUp,
+    #[at("/signin")]
+    SignIn,
+    #[at("/account")]
+    Account,
+    #[at("/api-keys")]
+    ApiKeys,
     #[not_found]
     #[at("/404")]
     NotFound,
@@ -21,6 +34,10 @@ fn switch(route: Route) -> Html {
     match route {
         Route::Home => html! { <HomePage /> },
         Route::Device => html! { <DevicePage /> },
+        Route::SignUp => html! { <SignUpPage /> },
+        Route::SignIn => html! { <SignInPage /> },
+        Route::Account => html! { <AccountPage /> },
+        Route::ApiKeys => html! { <ApiKeysPage /> },
         Route::NotFound => html! { <NotFoundPage /> },
     }
 }
@@ -29,6 +46,7 @@ fn switch(route: Route) -> Html {
 pub fn app() -> Html {
     html! {
         <BrowserRouter>
+          <SessionProvider>
             <Header />
             <main class="page">
                 <Switch<Route> render={switch} />
@@ -36,6 +54,7 @@ pub fn app() -> Html {
             <footer class="footer">
                 { "Kino is open source." }
             </footer>
+          </SessionProvider>
         </BrowserRouter>
     }
 }

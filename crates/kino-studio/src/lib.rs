@@ -8,6 +8,7 @@ pub mod app;
 pub mod components;
 pub mod gpu;
 pub mod pages;
+pub mod session;
 
 /// Entry point called by the generated JS glue once the module is loaded.
 #[cfg(target_arch = "wasm32")]

@@ -23,7 +23,8 @@ pub fn run() -> anyhow::Result<()> {
 pub fn run_tests(studio_dir: &Path) -> anyhow::Result<()> {
     run_checked(project::cargo().args(["build", "--package", "kino-server", "--bin", "kino"]))?;
     let scratch = project::scratch_dir("e2e")?;
-    let server = Server::start(&scratch.join("data"), studio_dir)?;
+    let data = scratch.join("data");
+    let server = Server::start(&data, studio_dir)?;
 
     let dir = tools::e2e_dir();
     let mut files: Vec<_> = std::fs::read_dir(&dir)?
@@ -43,13 +44,20 @@ pub fn run_tests(studio_dir: &Path) -> anyhow::Result<()> {
         .current_dir(&dir)
         .env("KINO_URL", &server.url)
         .env("KINO_E2E_ARTIFACTS", &artifacts)
-        .env("KINO_CHROMIUM", tools::CHROMIUM));
+        .env("KINO_CHROMIUM", tools::CHROMIUM)
+        // The tests act as an operator too (`kino admin` on the same data).
+        .env("KINO_BIN", kino_binary())
+        .env("KINO_DATA", &data));
     drop(server);
     if result.is_ok() {
         let _ = std::fs::remove_dir_all(&scratch);
         eprintln!("xtask: screenshots in {}", artifacts.display());
     }
     result
+}
+
+fn kino_binary() -> std::path::PathBuf {
+    project::target_dir().join("debug").join("kino")
 }
 
 /// A `kino serve` child process, stopped with SIGTERM when dropped.
@@ -60,7 +68,7 @@ pub struct Server {
 
 impl Server {
     pub fn start(data: &Path, studio_dir: &Path) -> anyhow::Result<Self> {
-        let binary = project::target_dir().join("debug").join("kino");
+        let binary = kino_binary();
         let mut child = Command::new(&binary)
             .args(["serve", "--addr", "127.0.0.1:0", "--data"])
             .arg(data)

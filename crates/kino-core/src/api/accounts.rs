@@ -74,6 +74,12 @@ pub struct Account {
     pub created_at: i64,
 }
 
+/// `GET /api/v1/session`: who this browser is signed in as, if anyone.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SessionInfo {
+    pub account: Option<Account>,
+}
+
 /// `POST /api/v1/invites`: a code to give to someone.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Invite {
@@ -87,6 +93,8 @@ pub struct Invite {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct InviteList {
     pub invites_left: u32,
+    /// Administrators can give any number of invites.
+    pub unlimited: bool,
     pub invites: Vec<Invite>,
 }
 

@@ -29,7 +29,7 @@ pub async fn list(db: &Db, user_id: &str) -> Result<InviteList, AppError> {
     let mut conn = db.pool.acquire().await?;
     let user = store::users::find_by_id(&mut conn, user_id).await?.ok_or_else(|| anyhow::anyhow!("user {user_id} vanished"))?;
     let invites = store::invites::list_by_creator(&mut conn, user_id).await?.iter().map(|row| row.to_invite()).collect();
-    Ok(InviteList { invites_left: u32::try_from(user.invites_left).unwrap_or(0), invites })
+    Ok(InviteList { invites_left: u32::try_from(user.invites_left).unwrap_or(0), unlimited: user.is_admin(), invites })
 }
 
 /// An operator's invite, not drawn from anyone's allowance.

@@ -25,7 +25,7 @@ pub fn api() -> Router<AppState> {
         .route("/waitlist", post(waitlist::join))
         .route("/account", post(account::create).get(account::show).delete(account::delete))
         .route("/account/password", put(account::change_password))
-        .route("/session", post(session::create).delete(session::delete))
+        .route("/session", get(session::show).post(session::create).delete(session::delete))
         .route("/invites", get(invites::list).post(invites::create))
         .route("/api-keys", get(api_keys::list).post(api_keys::create))
         .route("/api-keys/{id}", delete(api_keys::revoke))

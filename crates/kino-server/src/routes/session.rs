@@ -2,13 +2,19 @@
 
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
-use kino_core::api::{Account, SignIn};
+use kino_core::api::{Account, SessionInfo, SignIn};
 
 use crate::app::AppState;
 use crate::auth::{self, Credential, CurrentUser};
 use crate::error::AppError;
 use crate::extract::Json;
 use crate::{ids, store};
+
+/// The signed-in account, or none: a visitor is not an error here.
+pub async fn show(current: Option<CurrentUser>) -> Result<Json<SessionInfo>, AppError> {
+    let account = current.map(|current| current.user.to_account(ids::today())).transpose()?;
+    Ok(Json(SessionInfo { account }))
+}
 
 #[tracing::instrument(skip_all)]
 pub async fn create(State(state): State<AppState>, Json(request): Json<SignIn>) -> Result<(HeaderMap, Json<Account>), AppError> {

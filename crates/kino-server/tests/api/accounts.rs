@@ -188,3 +188,13 @@ async fn invites_come_from_a_limited_allowance() {
     let list: serde_json::Value = bo.get(app.url("/api/v1/invites")).send().await.unwrap().json().await.unwrap();
     assert_eq!((list["invites_left"].as_u64(), list["invites"].as_array().map(Vec::len)), (Some(0), Some(1)));
 }
+
+#[tokio::test]
+async fn the_session_endpoint_tells_visitors_from_members() {
+    let app = spawn_app().await;
+    let visitor: serde_json::Value = app.get("/api/v1/session").await.json().await.unwrap();
+    assert_eq!(visitor, json!({ "account": null }));
+    let account = app.sign_up(&app.client, "ada", None).await;
+    let member: kino_core::api::SessionInfo = app.get("/api/v1/session").await.json().await.unwrap();
+    assert_eq!(member.account, Some(account));
+}

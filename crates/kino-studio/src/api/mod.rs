@@ -5,7 +5,12 @@ use gloo_net::http::{Request, RequestBuilder};
 use kino_core::api::ErrorBody;
 use serde::de::DeserializeOwned;
 
+pub mod account;
+pub mod api_keys;
 pub mod health;
+pub mod instance;
+pub mod invites;
+pub mod session;
 pub mod waitlist;
 
 /// The studio is served by the API's own server, so paths are relative to the page's origin.
@@ -33,13 +38,51 @@ pub fn post(path: &str) -> RequestBuilder {
     Request::post(&url(path))
 }
 
+pub fn put(path: &str) -> RequestBuilder {
+    Request::put(&url(path))
+}
+
+pub fn delete(path: &str) -> RequestBuilder {
+    Request::delete(&url(path))
+}
+
+impl ApiError {
+    /// The request field the server blamed, if any.
+    pub fn param(&self) -> Option<&str> {
+        match self {
+            Self::Server { param, .. } => param.as_deref(),
+            Self::Network(_) => None,
+        }
+    }
+
+    pub fn status(&self) -> Option<u16> {
+        match self {
+            Self::Server { status, .. } => Some(*status),
+            Self::Network(_) => None,
+        }
+    }
+}
+
+fn network(error: gloo_net::Error) -> ApiError {
+    ApiError::Network(error.to_string())
+}
+
 /// Sends a built request and decodes a success body as `T` or an error body as [`ApiError`].
 pub async fn request<T: DeserializeOwned>(request: Result<Request, gloo_net::Error>) -> Result<T, ApiError> {
-    let network = |error: gloo_net::Error| ApiError::Network(error.to_string());
+    let response = send(request).await?;
+    response.json::<T>().await.map_err(network)
+}
+
+/// Sends a request whose success has no body (204).
+pub async fn request_empty(request: Result<Request, gloo_net::Error>) -> Result<(), ApiError> {
+    send(request).await.map(|_| ())
+}
+
+async fn send(request: Result<Request, gloo_net::Error>) -> Result<gloo_net::http::Response, ApiError> {
     let response = request.map_err(network)?.send().await.map_err(network)?;
     let status = response.status();
     if response.ok() {
-        return response.json::<T>().await.map_err(network);
+        return Ok(response);
     }
     match response.json::<ErrorBody>().await {
         Ok(body) => Err(ApiError::Server {

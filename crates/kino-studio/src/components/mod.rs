@@ -1,6 +1,15 @@
 //! Reusable pieces of the studio's pages.
 
+pub mod field;
 pub mod gpu_panel;
 pub mod header;
+pub mod invites_panel;
 pub mod server_status;
 pub mod waitlist_form;
+pub mod signed_in;
+
+/// A Unix time in seconds as `YYYY-MM-DD` (UTC).
+pub fn unix_date(seconds: i64) -> String {
+    let iso = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(seconds as f64 * 1000.0)).to_iso_string();
+    String::from(iso).chars().take(10).collect()
+}

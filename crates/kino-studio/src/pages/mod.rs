@@ -1,5 +1,9 @@
 //! One component per route.
 
+pub mod account;
+pub mod api_keys;
 pub mod device;
 pub mod home;
 pub mod not_found;
+pub mod sign_in;
+pub mod sign_up;
