@@ -8,6 +8,7 @@ pub mod domain;
 pub mod error;
 pub mod extract;
 pub mod ids;
+pub mod jobs;
 pub mod routes;
 pub mod settings;
 pub mod store;

@@ -4,6 +4,7 @@
 pub mod api_keys;
 pub mod credits;
 pub mod invites;
+pub mod jobs;
 pub mod outbox;
 pub mod sessions;
 pub mod users;

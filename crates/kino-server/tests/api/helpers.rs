@@ -44,6 +44,16 @@ pub async fn spawn_app_with(configure: impl FnOnce(&mut Settings)) -> TestApp {
     TestApp { base, client, data_dir, database_url, _dir: dir }
 }
 
+/// A fresh, migrated database without a server: SQLite in `dir`, or Postgres when
+/// `KINO_TEST_DATABASE_URL` is set.
+pub async fn fresh_db(dir: &std::path::Path) -> kino_server::db::Db {
+    let url = match std::env::var("KINO_TEST_DATABASE_URL") {
+        Ok(base) if !base.is_empty() => fresh_postgres_database(&base).await,
+        _ => kino_server::db::sqlite_url(dir),
+    };
+    kino_server::db::open(&url).await.expect("open test database")
+}
+
 /// Creates an empty database next to the one `base` names and returns its URL. Databases
 /// left by earlier runs are dropped first.
 async fn fresh_postgres_database(base: &str) -> String {

@@ -5,6 +5,7 @@ mod accounts;
 mod admin;
 mod api_keys;
 mod health;
+mod jobs;
 mod helpers;
 mod studio;
 mod waitlist;
