@@ -2,23 +2,13 @@
 // the account, all through the studio.
 
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import { test } from 'node:test';
 
 import { BASE_URL, openBrowser } from './browser.mjs';
-
-/** Runs `kino admin ...` on the e2e server's data, as an operator would. */
-function kinoAdmin(...args) {
-  const bin = process.env.KINO_BIN;
-  const data = process.env.KINO_DATA;
-  assert.ok(bin && data, 'xtask sets KINO_BIN and KINO_DATA');
-  return execFileSync(bin, ['admin', '--data', data, ...args], { encoding: 'utf8' }).trim();
-}
-
-const PASSWORD = 'correct horse battery';
+import { PASSWORD, kinoAdmin, uniqueHandle } from './operator.mjs';
 
 test('an invited person signs up, makes an API key, signs out and in, and deletes the account', async (t) => {
-  const handle = `ada_${Date.now().toString(36)}`;
+  const handle = uniqueHandle('ada');
   const email = `${handle}@example.org`;
   // An operator account first, so the person below is an ordinary member whatever ran before.
   kinoAdmin('create-user', '--email', `ops_${handle}@example.org`, '--password', PASSWORD);

@@ -6,6 +6,7 @@ use yew_router::prelude::*;
 use crate::components::header::Header;
 use crate::pages::account::AccountPage;
 use crate::pages::api_keys::ApiKeysPage;
+use crate::pages::profile::ProfilePage;
 use crate::pages::sign_in::SignInPage;
 use crate::pages::sign_up::SignUpPage;
 use crate::pages::{device::DevicePage, home::HomePage, not_found::NotFoundPage};
@@ -25,6 +26,8 @@ pub enum Route {
     Account,
     #[at("/api-keys")]
     ApiKeys,
+    #[at("/u/:handle")]
+    Profile { handle: String },
     #[not_found]
     #[at("/404")]
     NotFound,
@@ -38,6 +41,7 @@ fn switch(route: Route) -> Html {
         Route::SignIn => html! { <SignInPage /> },
         Route::Account => html! { <AccountPage /> },
         Route::ApiKeys => html! { <ApiKeysPage /> },
+        Route::Profile { handle } => html! { <ProfilePage handle={handle} /> },
         Route::NotFound => html! { <NotFoundPage /> },
     }
 }

@@ -140,3 +140,23 @@ pub struct InstanceInfo {
     /// Regions people may sign up from; empty means any.
     pub allowed_regions: Vec<Region>,
 }
+
+/// `GET /api/v1/users/{handle}`: a person as others see them.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Profile {
+    pub handle: Handle,
+    pub joined_at: i64,
+    pub followers: u64,
+    pub following: u64,
+    /// How the viewer relates to this person; all false for visitors and for oneself.
+    pub viewer: ViewerRelation,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ViewerRelation {
+    pub is_self: bool,
+    pub following: bool,
+    pub followed_by: bool,
+    pub blocking: bool,
+    pub muting: bool,
+}

@@ -4,3 +4,4 @@ pub mod accounts;
 pub mod api_keys;
 pub mod invites;
 pub mod mail;
+pub mod social;

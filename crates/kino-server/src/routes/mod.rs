@@ -15,6 +15,7 @@ pub mod instance;
 pub mod invites;
 pub mod session;
 pub mod studio;
+pub mod users;
 pub mod waitlist;
 
 /// The studio's API, mounted at `/api/v1`.
@@ -29,6 +30,10 @@ pub fn api() -> Router<AppState> {
         .route("/invites", get(invites::list).post(invites::create))
         .route("/api-keys", get(api_keys::list).post(api_keys::create))
         .route("/api-keys/{id}", delete(api_keys::revoke))
+        .route("/users/{handle}", get(users::show))
+        .route("/users/{handle}/follow", put(users::follow).delete(users::unfollow))
+        .route("/users/{handle}/block", put(users::block).delete(users::unblock))
+        .route("/users/{handle}/mute", put(users::mute).delete(users::unmute))
         .fallback(unknown_route)
         .method_not_allowed_fallback(method_not_allowed)
 }

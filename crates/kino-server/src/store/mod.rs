@@ -7,6 +7,7 @@ pub mod invites;
 pub mod jobs;
 pub mod outbox;
 pub mod sessions;
+pub mod social;
 pub mod users;
 pub mod waitlist;
 

@@ -100,6 +100,13 @@ pub async fn find_by_email(conn: &mut Conn, email: &Email) -> Result<Option<User
         .await
 }
 
+pub async fn find_by_handle(conn: &mut Conn, handle: &Handle) -> Result<Option<UserRow>, sqlx::Error> {
+    sqlx::query_as(sqlx::AssertSqlSafe(format!("SELECT {COLUMNS} FROM users WHERE handle = $1")))
+        .bind(handle.as_str())
+        .fetch_optional(conn)
+        .await
+}
+
 pub async fn handle_taken(conn: &mut Conn, handle: &Handle) -> Result<bool, sqlx::Error> {
     let (count,): (i64,) =
         sqlx::query_as("SELECT COUNT(*) FROM users WHERE handle = $1").bind(handle.as_str()).fetch_one(conn).await?;

@@ -6,6 +6,7 @@ mod admin;
 mod api_keys;
 mod health;
 mod jobs;
+mod social;
 mod helpers;
 mod studio;
 mod waitlist;

@@ -11,6 +11,7 @@ pub mod health;
 pub mod instance;
 pub mod invites;
 pub mod session;
+pub mod users;
 pub mod waitlist;
 
 /// The studio is served by the API's own server, so paths are relative to the page's origin.

@@ -33,6 +33,7 @@ fn account_details(props: &AccountDetailsProps) -> Html {
     html! {
         <>
             <h1 id="account-handle">{ format!("@{}", account.handle) }</h1>
+            <p><Link<Route> to={Route::Profile { handle: account.handle.to_string() }}>{ "Your public profile" }</Link<Route>></p>
             <section class="card">
                 <dl class="facts">
                     <dt>{ "E-mail" }</dt><dd id="account-email">{ account.email.to_string() }</dd>

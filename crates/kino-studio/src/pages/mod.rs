@@ -5,5 +5,6 @@ pub mod api_keys;
 pub mod device;
 pub mod home;
 pub mod not_found;
+pub mod profile;
 pub mod sign_in;
 pub mod sign_up;
