@@ -1,5 +1,7 @@
 //! Kino's server: settings, the application (router + database), and its parts.
 
+#![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used))]
+
 pub mod admin;
 pub mod app;
 pub mod auth;

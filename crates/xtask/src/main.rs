@@ -2,6 +2,7 @@
 
 mod bench;
 mod e2e;
+mod models;
 mod project;
 mod run;
 mod studio;
@@ -17,6 +18,7 @@ Tasks:
   e2e                   only the browser end-to-end tests (builds what they need)
   studio                only build the studio into target/studio
   bench [NAME]          run the benchmarks and print their tables
+  fetch-models          download the pretrained weights (MiniLM) into models/, sha256-checked
   install               only install what the other tasks need (wasm target, wasm-bindgen, Chromium, npm packages)
 ";
 
@@ -35,6 +37,7 @@ fn main() -> std::process::ExitCode {
         "e2e" => e2e::run(),
         "studio" => studio::build().map(|_| ()),
         "bench" => bench::run(rest),
+        "fetch-models" => models::fetch_all(),
         "install" => tools::install_all(),
         "help" | "--help" | "-h" => {
             print!("{HELP}");

@@ -15,6 +15,7 @@ const DEFAULT_POSTGRES: &str = "postgres://postgres@127.0.0.1:5432/test";
 pub fn run() -> anyhow::Result<()> {
     let started = std::time::Instant::now();
     tools::install_all()?;
+    crate::models::fetch_all()?;
     // The studio is wasm-only; its tests run in the browser through the e2e suite.
     run_checked(project::cargo().args(["test", "--workspace", "--exclude", "kino-studio"]).env_remove("KINO_TEST_DATABASE_URL"))?;
     postgres_suite()?;

@@ -71,10 +71,10 @@ pub async fn sign_up(db: &Db, settings: &AccountSettings, request: SignUp, via: 
             error.into()
         });
     }
-    if let Some(invite) = &invite {
-        if !store::invites::mark_used(&mut tx, &invite.code, &id, now).await? {
-            return Err(AppError::conflict("invite_used", "this invite code was just used by someone else", Some("invite_code")));
-        }
+    if let Some(invite) = &invite
+        && !store::invites::mark_used(&mut tx, &invite.code, &id, now).await?
+    {
+        return Err(AppError::conflict("invite_used", "this invite code was just used by someone else", Some("invite_code")));
     }
     store::waitlist::remove(&mut tx, request.email.as_str()).await?;
     let user = store::users::find_by_id(&mut tx, &id).await?.ok_or_else(|| anyhow::anyhow!("new user {id} vanished"))?;

@@ -16,10 +16,10 @@ pub async fn visible_user(conn: &mut Conn, viewer: Option<&UserRow>, raw_handle:
     let not_found = || AppError::not_found("user_not_found", format!("there is no one called @{raw_handle}"));
     let handle = Handle::parse(raw_handle).map_err(|_| not_found())?;
     let user = store::users::find_by_handle(conn, &handle).await?.ok_or_else(not_found)?;
-    if let Some(viewer) = viewer {
-        if social::exists(conn, Relation::Block, &user.id, &viewer.id).await? {
-            return Err(not_found());
-        }
+    if let Some(viewer) = viewer
+        && social::exists(conn, Relation::Block, &user.id, &viewer.id).await?
+    {
+        return Err(not_found());
     }
     Ok(user)
 }

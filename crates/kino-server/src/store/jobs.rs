@@ -44,10 +44,10 @@ pub struct NewJob<'a> {
 /// Inserts a job; with an idempotency key already used by this owner, returns that job
 /// instead and inserts nothing. The bool says whether a new job was made.
 pub async fn insert(conn: &mut Conn, job: &NewJob<'_>) -> Result<(JobRow, bool), sqlx::Error> {
-    if let (Some(key), Some(owner)) = (job.idempotency_key, job.owner_id) {
-        if let Some(existing) = find_by_idempotency_key(&mut *conn, owner, key).await? {
-            return Ok((existing, false));
-        }
+    if let (Some(key), Some(owner)) = (job.idempotency_key, job.owner_id)
+        && let Some(existing) = find_by_idempotency_key(&mut *conn, owner, key).await?
+    {
+        return Ok((existing, false));
     }
     sqlx::query(
         "INSERT INTO jobs (id, kind, owner_id, payload, state, max_attempts, run_after, idempotency_key, created_at, updated_at)

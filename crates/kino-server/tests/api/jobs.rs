@@ -148,7 +148,7 @@ async fn cancelling_stops_queued_and_running_jobs() {
     worker.abort();
     assert_eq!(stopped.state, "cancelled");
     assert!(stopped.progress < 100, "{stopped:?}");
-    assert_eq!(handler.runs.lock().unwrap().as_slice(), [long.id.clone()], "the queued job never ran");
+    assert_eq!(*handler.runs.lock().unwrap(), vec![long.id.clone()], "the queued job never ran");
 }
 
 #[tokio::test]

@@ -1,6 +1,8 @@
 //! Black-box tests of the HTTP API against a real `kino serve` (SQLite in a temporary folder,
 //! a free loopback port).
 
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 mod accounts;
 mod admin;
 mod api_keys;
