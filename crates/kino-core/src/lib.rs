@@ -8,7 +8,10 @@
 pub mod account;
 pub mod api;
 pub mod email;
+pub mod models;
+pub mod prompt;
 pub mod media;
 pub mod scene;
 
 pub use email::Email;
+pub use prompt::Prompt;

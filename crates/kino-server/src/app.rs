@@ -14,19 +14,24 @@ use tower_http::trace::TraceLayer;
 use crate::db::{self, Db};
 use crate::domain::mail;
 use crate::routes;
-use crate::settings::{AccountSettings, Settings};
+use crate::settings::{AccountSettings, GenerationSettings, Settings};
 
 /// What every handler can reach.
 #[derive(Clone)]
 pub struct AppState {
     pub db: Db,
     pub config: Arc<Config>,
+    /// Wakes this process's job workers when a request enqueues work.
+    pub wake: Arc<tokio::sync::Notify>,
 }
 
 /// The settings handlers need, fixed at start-up.
 #[derive(Debug)]
 pub struct Config {
     pub accounts: AccountSettings,
+    pub generation: GenerationSettings,
+    /// The models this server offers (see [`GenerationSettings::offered_models`]).
+    pub models: Vec<&'static kino_core::models::ModelSpec>,
     pub secure_cookies: bool,
     pub data_dir: PathBuf,
 }
@@ -58,13 +63,17 @@ impl Application {
                 "no built studio there: the API works, the web app does not (run `cargo xtask run`)"
             );
         }
+        let models = settings.generation.offered_models().map_err(anyhow::Error::msg)?;
         let state = AppState {
             db,
             config: Arc::new(Config {
                 accounts: settings.accounts,
+                generation: settings.generation,
+                models,
                 secure_cookies: settings.secure_cookies,
                 data_dir: settings.data.data,
             }),
+            wake: Arc::new(tokio::sync::Notify::new()),
         };
         let router = router(state.clone(), settings.studio);
         let listener = TcpListener::bind(settings.addr)
@@ -99,6 +108,7 @@ impl Application {
 pub fn router(state: AppState, studio_dir: PathBuf) -> Router {
     Router::new()
         .nest("/api/v1", routes::api())
+        .nest("/v1", routes::developer_api())
         .fallback_service(routes::studio::files(studio_dir))
         .layer(TraceLayer::new_for_http())
         .with_state(state)

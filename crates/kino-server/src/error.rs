@@ -25,6 +25,12 @@ pub enum AppError {
     /// The request clashes with what exists, e.g. a taken handle (409).
     #[error("{message}")]
     Conflict { code: &'static str, message: String, param: Option<String> },
+    /// Too many requests for now; `retry_after_s` says when to try again (429).
+    #[error("{message}")]
+    RateLimited { code: &'static str, message: String, retry_after_s: u64 },
+    /// The server cannot do this at all right now, e.g. no model is installed (503).
+    #[error("{message}")]
+    Unavailable { code: &'static str, message: String },
     /// The body is larger than this endpoint accepts (413).
     #[error("{0}")]
     PayloadTooLarge(String),
@@ -65,6 +71,8 @@ impl AppError {
             Self::NotFound { .. } => StatusCode::NOT_FOUND,
             Self::MethodNotAllowed(_) => StatusCode::METHOD_NOT_ALLOWED,
             Self::Conflict { .. } => StatusCode::CONFLICT,
+            Self::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
+            Self::Unavailable { .. } => StatusCode::SERVICE_UNAVAILABLE,
             Self::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             Self::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
@@ -79,6 +87,8 @@ impl AppError {
             Self::NotFound { code, .. } => ("not_found_error", *code, None),
             Self::MethodNotAllowed(_) => ("invalid_request_error", "method_not_allowed", None),
             Self::Conflict { code, param, .. } => ("conflict_error", *code, param.clone()),
+            Self::RateLimited { code, .. } => ("rate_limit_error", *code, None),
+            Self::Unavailable { code, .. } => ("server_error", *code, None),
             Self::PayloadTooLarge(_) => ("invalid_request_error", "payload_too_large", None),
             Self::UnsupportedMediaType(_) => ("invalid_request_error", "unsupported_media_type", None),
             Self::Internal(_) => ("server_error", "internal_error", None),
@@ -100,6 +110,12 @@ impl IntoResponse for AppError {
         if let Self::Internal(cause) = &self {
             tracing::error!(error = ?cause, "request failed");
         }
-        (self.status(), axum::Json(self.body())).into_response()
+        let mut response = (self.status(), axum::Json(self.body())).into_response();
+        if let Self::RateLimited { retry_after_s, .. } = self
+            && let Ok(value) = axum::http::HeaderValue::from_str(&retry_after_s.to_string())
+        {
+            response.headers_mut().insert(axum::http::header::RETRY_AFTER, value);
+        }
+        response
     }
 }

@@ -1,8 +1,8 @@
 //! A JSON extractor whose rejections are [`AppError`]s, so a malformed body gets the same
 //! error shape as every other failure.
 
-use axum::extract::FromRequest;
-use axum::extract::rejection::JsonRejection;
+use axum::extract::rejection::{JsonRejection, QueryRejection};
+use axum::extract::{FromRequest, FromRequestParts};
 use axum::response::{IntoResponse, Response};
 
 use crate::error::AppError;
@@ -10,6 +10,19 @@ use crate::error::AppError;
 #[derive(Debug, FromRequest)]
 #[from_request(via(axum::Json), rejection(AppError))]
 pub struct Json<T>(pub T);
+
+/// Query parameters; a malformed query gets the shared error shape.
+#[derive(Debug, FromRequestParts)]
+#[from_request(via(axum::extract::Query), rejection(AppError))]
+pub struct Query<T>(pub T);
+
+impl From<QueryRejection> for AppError {
+    fn from(rejection: QueryRejection) -> Self {
+        let detail = rejection.body_text();
+        let param = field_named_in(&detail);
+        AppError::invalid("invalid_query", detail, param.as_deref())
+    }
+}
 
 impl<T: serde::Serialize> IntoResponse for Json<T> {
     fn into_response(self) -> Response {

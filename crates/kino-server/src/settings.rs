@@ -51,6 +51,55 @@ fn parse_region(raw: &str) -> Result<Region, String> {
     Region::parse(raw).map_err(|error| error.to_string())
 }
 
+/// What this server generates, and how much each account may ask for.
+#[derive(Debug, Clone, Args)]
+pub struct GenerationSettings {
+    /// Models to offer, comma-separated (e.g. `kino-1,kino-1-pro`). Default: every model whose
+    /// weights are in --models-dir.
+    #[arg(long = "models", env = "KINO_MODELS", value_delimiter = ',')]
+    pub models: Vec<String>,
+
+    /// Folder of model weights, one subfolder per set of weights.
+    #[arg(long, env = "KINO_MODELS_DIR", default_value = "models")]
+    pub models_dir: PathBuf,
+
+    /// Generations per account per UTC day; extra ones spend credits.
+    #[arg(long, env = "KINO_DAILY_LIMIT", default_value_t = 20)]
+    pub daily_limit: u32,
+
+    /// The same for teen accounts.
+    #[arg(long, env = "KINO_TEEN_DAILY_LIMIT", default_value_t = 5)]
+    pub teen_daily_limit: u32,
+
+    /// Jobs this process runs at once; 0 leaves them to `kino worker` processes.
+    #[arg(long, env = "KINO_WORKERS", default_value_t = 1)]
+    pub workers: usize,
+}
+
+impl Default for GenerationSettings {
+    fn default() -> Self {
+        Self { models: Vec::new(), models_dir: PathBuf::from("models"), daily_limit: 20, teen_daily_limit: 5, workers: 1 }
+    }
+}
+
+impl GenerationSettings {
+    /// The registry's models this server offers: those named, or those whose weights exist.
+    pub fn offered_models(&self) -> Result<Vec<&'static kino_core::models::ModelSpec>, String> {
+        if self.models.is_empty() {
+            return Ok(kino_core::models::MODELS.iter().filter(|m| self.models_dir.join(m.weights).is_dir()).collect());
+        }
+        self.models
+            .iter()
+            .map(|name| {
+                kino_core::models::find(name.trim()).ok_or_else(|| {
+                    let known: Vec<_> = kino_core::models::MODELS.iter().map(|m| m.id).collect();
+                    format!("unknown model `{name}` in --models; known: {}", known.join(", "))
+                })
+            })
+            .collect()
+    }
+}
+
 #[derive(Debug, Clone, Args)]
 pub struct Settings {
     /// Address to listen on; port 0 picks a free port.
@@ -70,6 +119,9 @@ pub struct Settings {
 
     #[command(flatten)]
     pub accounts: AccountSettings,
+
+    #[command(flatten)]
+    pub generation: GenerationSettings,
 }
 
 impl Settings {
@@ -81,6 +133,7 @@ impl Settings {
             studio,
             secure_cookies: false,
             accounts: AccountSettings::default(),
+            generation: GenerationSettings::default(),
         }
     }
 }

@@ -5,10 +5,12 @@ use serde::{Deserialize, Serialize};
 
 mod accounts;
 mod health;
+mod videos;
 mod waitlist;
 
 pub use accounts::*;
 pub use health::*;
+pub use videos::*;
 pub use waitlist::*;
 
 /// Every error the API returns has this shape (the one OpenAI's API uses, so that its

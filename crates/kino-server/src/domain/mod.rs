@@ -5,3 +5,4 @@ pub mod api_keys;
 pub mod invites;
 pub mod mail;
 pub mod social;
+pub mod videos;

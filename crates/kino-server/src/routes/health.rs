@@ -14,7 +14,6 @@ pub async fn show(State(state): State<AppState>) -> Json<Health> {
         status: if reachable { HealthStatus::Ok } else { HealthStatus::Degraded },
         version: env!("CARGO_PKG_VERSION").to_owned(),
         database: DatabaseHealth { backend: state.db.backend.name().to_owned(), reachable },
-        // No generation model ships yet; the model registry fills this once one does.
-        models: ModelsHealth { loaded: Vec::new() },
+        models: ModelsHealth { loaded: state.config.models.iter().map(|m| m.id.to_owned()).collect() },
     })
 }

@@ -16,7 +16,17 @@ pub mod invites;
 pub mod session;
 pub mod studio;
 pub mod users;
+pub mod videos;
 pub mod waitlist;
+
+/// The developer API (OpenAI's Videos API shape), mounted at `/v1`.
+pub fn developer_api() -> Router<AppState> {
+    Router::new()
+        .route("/videos", post(videos::create).get(videos::list))
+        .route("/videos/{id}", get(videos::show).delete(videos::delete))
+        .fallback(unknown_route)
+        .method_not_allowed_fallback(method_not_allowed)
+}
 
 /// The studio's API, mounted at `/api/v1`.
 pub fn api() -> Router<AppState> {

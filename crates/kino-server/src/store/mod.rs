@@ -9,6 +9,7 @@ pub mod outbox;
 pub mod sessions;
 pub mod social;
 pub mod users;
+pub mod videos;
 pub mod waitlist;
 
 /// What every store function gets: a pooled connection or an open transaction.

@@ -11,4 +11,5 @@ mod jobs;
 mod social;
 mod helpers;
 mod studio;
+mod videos;
 mod waitlist;

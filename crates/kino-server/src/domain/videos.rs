@@ -1,0 +1,132 @@
+//! Asking for a video: which model, size and length are allowed, the daily limit and credits,
+//! and the job that makes it. One transaction: a refused request changes nothing.
+
+use kino_core::Prompt;
+use kino_core::account::AgeBand;
+use kino_core::api::{CreateVideo, Plan};
+use kino_core::models::{self, ModelSpec, Tier};
+use serde::{Deserialize, Serialize};
+
+use crate::app::Config;
+use crate::db::Db;
+use crate::error::AppError;
+use crate::store::users::UserRow;
+use crate::store::videos::{NewVideo, VideoRow};
+use crate::{ids, jobs, store};
+
+/// The job kind that generates a video.
+pub const GENERATE: &str = "generate";
+
+/// What a generation job carries.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct GeneratePayload {
+    pub video_id: String,
+}
+
+const DAY_MS: i64 = 24 * 3600 * 1000;
+
+/// Checks a request against the registry, this server's models and the account's plan.
+pub fn choose_model(config: &Config, user: &UserRow, request: &CreateVideo) -> Result<(&'static ModelSpec, String, String), AppError> {
+    let model = match request.model.as_deref() {
+        None => models::default_model(),
+        Some(name) => models::find(name).ok_or_else(|| {
+            let known: Vec<_> = models::MODELS.iter().map(|m| m.id).collect();
+            AppError::invalid("unknown_model", format!("there is no model `{name}`; Kino has {}", known.join(", ")), Some("model"))
+        })?,
+    };
+    if !config.models.iter().any(|offered| offered.id == model.id) {
+        return Err(AppError::Unavailable {
+            code: "model_unavailable",
+            message: format!("this server does not run {} right now (its weights are not installed)", model.id),
+        });
+    }
+    if model.tier == Tier::Pro && user.plan() != Plan::Pro {
+        return Err(AppError::forbidden("pro_model", format!("{} is for Pro accounts", model.id)));
+    }
+    let pick = |asked: Option<&str>, allowed: &[&str], param: &str, unit: &str| -> Result<String, AppError> {
+        match asked {
+            None => Ok(allowed[0].to_owned()),
+            Some(value) if allowed.contains(&value.trim()) => Ok(value.trim().to_owned()),
+            Some(value) => Err(AppError::invalid(
+                "unsupported_value",
+                format!("{} cannot make {param} `{value}`; it makes {}{unit}", model.id, allowed.join(", ")),
+                Some(param),
+            )),
+        }
+    };
+    let seconds = pick(request.seconds.as_deref(), model.seconds, "seconds", " seconds")?;
+    let size = pick(request.size.as_deref(), model.sizes, "size", "")?;
+    Ok((model, seconds, size))
+}
+
+/// The account's daily generation limit.
+pub fn daily_limit(config: &Config, user: &UserRow) -> Result<u32, AppError> {
+    Ok(match user.age_band(ids::today())? {
+        AgeBand::Teen => config.generation.teen_daily_limit,
+        AgeBand::Adult => config.generation.daily_limit,
+    })
+}
+
+/// Queues a generation. Beyond the daily limit one credit is spent, in the same transaction
+/// as the job; with no credits the answer is 429 with the time the limit resets. With an
+/// idempotency key used before, the video made then comes back and nothing is spent.
+pub async fn create(db: &Db, config: &Config, user: &UserRow, request: CreateVideo, idempotency_key: Option<&str>) -> Result<(VideoRow, bool), AppError> {
+    let prompt = Prompt::parse(&request.prompt).map_err(|e| AppError::invalid("invalid_prompt", e.to_string(), Some("prompt")))?;
+    let (model, seconds, size) = choose_model(config, user, &request)?;
+    let limit = daily_limit(config, user)?;
+    let now = ids::now_ms();
+
+    let mut tx = db.pool.begin().await?;
+    let video_id = ids::new_id("video");
+    let payload = GeneratePayload { video_id: video_id.clone() };
+    let (job, new) = jobs::enqueue(&mut tx, GENERATE, Some(&user.id), &payload, idempotency_key).await?;
+    if !new {
+        let video = store::videos::find_by_job(&mut tx, &job.id).await?.ok_or_else(|| {
+            AppError::conflict("idempotency_key_reused", "this Idempotency-Key was used for another kind of request", None)
+        })?;
+        return Ok((video, false));
+    }
+    let day_start = now - now.rem_euclid(DAY_MS);
+    let made_today = store::videos::count_since(&mut tx, &user.id, day_start).await?;
+    if made_today >= i64::from(limit) {
+        if store::credits::balance(&mut tx, &user.id).await? <= 0 {
+            let reset_in_s = ((day_start + DAY_MS - now) / 1000).max(1) as u64;
+            return Err(AppError::RateLimited {
+                code: "daily_limit_reached",
+                message: format!(
+                    "you have made {made_today} videos today, your daily limit; it resets at 00:00 UTC, in {}h {}m",
+                    reset_in_s / 3600,
+                    reset_in_s % 3600 / 60
+                ),
+                retry_after_s: reset_in_s,
+            });
+        }
+        store::credits::record(&mut tx, &user.id, -1, &format!("generation {video_id} beyond the daily limit"), now).await?;
+    }
+    store::videos::insert(
+        &mut tx,
+        &NewVideo {
+            id: &video_id,
+            owner_id: &user.id,
+            job_id: &job.id,
+            model: model.id,
+            prompt: prompt.as_str(),
+            seconds: &seconds,
+            size: &size,
+            remixed_from_video_id: None,
+            created_at: now,
+        },
+    )
+    .await?;
+    let video = store::videos::find(&mut tx, &video_id).await?.ok_or_else(|| anyhow::anyhow!("new video {video_id} vanished"))?;
+    tx.commit().await?;
+    Ok((video, true))
+}
+
+/// The video if `user` owns it; anyone else's is "not found", so ids reveal nothing.
+pub async fn owned(conn: &mut store::Conn, user: &UserRow, id: &str) -> Result<VideoRow, AppError> {
+    match store::videos::find(conn, id).await? {
+        Some(video) if video.owner_id == user.id => Ok(video),
+        _ => Err(AppError::not_found("video_not_found", format!("you have no video {id}"))),
+    }
+}

@@ -1,0 +1,81 @@
+//! `/v1/videos`: OpenAI's Videos API, served by Kino.
+
+use axum::extract::{Path, State};
+use axum::http::HeaderMap;
+use kino_core::api::{CreateVideo, DeletedVideo, Video, VideoList};
+use serde::Deserialize;
+
+use crate::app::AppState;
+use crate::auth::CurrentUser;
+use crate::domain::videos;
+use crate::error::AppError;
+use crate::extract::{Json, Query};
+use crate::store;
+
+fn idempotency_key(headers: &HeaderMap) -> Result<Option<String>, AppError> {
+    match headers.get("idempotency-key").map(|v| v.to_str().map(str::trim)) {
+        None => Ok(None),
+        Some(Ok(key)) if !key.is_empty() && key.len() <= 255 => Ok(Some(key.to_owned())),
+        Some(_) => Err(AppError::invalid("invalid_idempotency_key", "Idempotency-Key must be 1 to 255 visible characters", None)),
+    }
+}
+
+#[tracing::instrument(skip_all)]
+pub async fn create(State(state): State<AppState>, current: CurrentUser, headers: HeaderMap, Json(request): Json<CreateVideo>) -> Result<Json<Video>, AppError> {
+    let key = idempotency_key(&headers)?;
+    let (video, _new) = videos::create(&state.db, &state.config, &current.user, request, key.as_deref()).await?;
+    state.wake.notify_waiters();
+    Ok(Json(video.to_video()))
+}
+
+pub async fn show(State(state): State<AppState>, current: CurrentUser, Path(id): Path<String>) -> Result<Json<Video>, AppError> {
+    let mut conn = state.db.pool.acquire().await?;
+    Ok(Json(videos::owned(&mut conn, &current.user, &id).await?.to_video()))
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ListParams {
+    after: Option<String>,
+    limit: Option<i64>,
+    order: Option<String>,
+}
+
+pub async fn list(State(state): State<AppState>, current: CurrentUser, Query(params): Query<ListParams>) -> Result<Json<VideoList>, AppError> {
+    let limit = params.limit.unwrap_or(20);
+    if !(1..=100).contains(&limit) {
+        return Err(AppError::invalid("invalid_limit", "limit must be between 1 and 100", Some("limit")));
+    }
+    let newest_first = match params.order.as_deref() {
+        None | Some("desc") => true,
+        Some("asc") => false,
+        Some(other) => return Err(AppError::invalid("invalid_order", format!("order must be asc or desc, not `{other}`"), Some("order"))),
+    };
+    let mut conn = state.db.pool.acquire().await?;
+    let after = match params.after.as_deref() {
+        Some(id) => Some(videos::owned(&mut conn, &current.user, id).await.map_err(|_| {
+            AppError::invalid("invalid_cursor", format!("`after` must be the id of one of your videos, not `{id}`"), Some("after"))
+        })?),
+        None => None,
+    };
+    let mut rows = store::videos::list_by_owner(&mut conn, &current.user.id, after.as_ref(), newest_first, limit + 1).await?;
+    let has_more = rows.len() as i64 > limit;
+    rows.truncate(limit as usize);
+    let data: Vec<Video> = rows.iter().map(|row| row.to_video()).collect();
+    Ok(Json(VideoList {
+        object: "list".to_owned(),
+        first_id: data.first().map(|v| v.id.clone()),
+        last_id: data.last().map(|v| v.id.clone()),
+        data,
+        has_more,
+    }))
+}
+
+#[tracing::instrument(skip_all)]
+pub async fn delete(State(state): State<AppState>, current: CurrentUser, Path(id): Path<String>) -> Result<Json<DeletedVideo>, AppError> {
+    let mut tx = state.db.pool.begin().await?;
+    let video = videos::owned(&mut tx, &current.user, &id).await?;
+    store::videos::delete(&mut tx, &video).await?;
+    tx.commit().await?;
+    Ok(Json(DeletedVideo { id, object: "video.deleted".to_owned(), deleted: true }))
+}

@@ -1,0 +1,141 @@
+//! The `videos` table, read together with each video's generation job.
+
+use kino_core::api::{Video, VideoError, VideoStatus};
+
+use super::Conn;
+
+/// A video and the state of its job.
+#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
+pub struct VideoRow {
+    pub id: String,
+    pub owner_id: String,
+    pub job_id: String,
+    pub model: String,
+    pub prompt: String,
+    pub seconds: String,
+    pub size: String,
+    pub remixed_from_video_id: Option<String>,
+    pub visibility: String,
+    pub published_at: Option<i64>,
+    pub created_at: i64,
+    pub job_state: String,
+    pub job_progress: i64,
+    pub job_error: Option<String>,
+    pub job_completed_at: Option<i64>,
+}
+
+const SELECT: &str = "SELECT v.id, v.owner_id, v.job_id, v.model, v.prompt, v.seconds, v.size, v.remixed_from_video_id,
+                             v.visibility, v.published_at, v.created_at,
+                             j.state AS job_state, j.progress AS job_progress, j.error AS job_error,
+                             j.completed_at AS job_completed_at
+                      FROM videos v JOIN jobs j ON j.id = v.job_id";
+
+impl VideoRow {
+    pub fn status(&self) -> VideoStatus {
+        match self.job_state.as_str() {
+            "queued" => VideoStatus::Queued,
+            "in_progress" => VideoStatus::InProgress,
+            "completed" => VideoStatus::Completed,
+            _ => VideoStatus::Failed,
+        }
+    }
+
+    /// The OpenAI-shaped `video` object.
+    pub fn to_video(&self) -> Video {
+        let status = self.status();
+        let error = (status == VideoStatus::Failed).then(|| {
+            let cancelled = self.job_state == "cancelled";
+            VideoError {
+                code: if cancelled { "cancelled" } else { "generation_failed" }.to_owned(),
+                message: self.job_error.clone().unwrap_or_else(|| if cancelled { "the generation was cancelled" } else { "the generation failed" }.to_owned()),
+            }
+        });
+        Video {
+            id: self.id.clone(),
+            object: "video".to_owned(),
+            status,
+            progress: self.job_progress.clamp(0, 100) as u8,
+            model: self.model.clone(),
+            prompt: self.prompt.clone(),
+            seconds: self.seconds.clone(),
+            size: self.size.clone(),
+            created_at: self.created_at / 1000,
+            completed_at: (status == VideoStatus::Completed).then_some(self.job_completed_at.map(|ms| ms / 1000)).flatten(),
+            expires_at: None,
+            error,
+            remixed_from_video_id: self.remixed_from_video_id.clone(),
+        }
+    }
+}
+
+pub struct NewVideo<'a> {
+    pub id: &'a str,
+    pub owner_id: &'a str,
+    pub job_id: &'a str,
+    pub model: &'a str,
+    pub prompt: &'a str,
+    pub seconds: &'a str,
+    pub size: &'a str,
+    pub remixed_from_video_id: Option<&'a str>,
+    pub created_at: i64,
+}
+
+pub async fn insert(conn: &mut Conn, video: &NewVideo<'_>) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO videos (id, owner_id, job_id, model, prompt, seconds, size, remixed_from_video_id, created_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+    )
+    .bind(video.id)
+    .bind(video.owner_id)
+    .bind(video.job_id)
+    .bind(video.model)
+    .bind(video.prompt)
+    .bind(video.seconds)
+    .bind(video.size)
+    .bind(video.remixed_from_video_id)
+    .bind(video.created_at)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+pub async fn find(conn: &mut Conn, id: &str) -> Result<Option<VideoRow>, sqlx::Error> {
+    sqlx::query_as(sqlx::AssertSqlSafe(format!("{SELECT} WHERE v.id = $1"))).bind(id).fetch_optional(conn).await
+}
+
+pub async fn find_by_job(conn: &mut Conn, job_id: &str) -> Result<Option<VideoRow>, sqlx::Error> {
+    sqlx::query_as(sqlx::AssertSqlSafe(format!("{SELECT} WHERE v.job_id = $1"))).bind(job_id).fetch_optional(conn).await
+}
+
+/// One page of an owner's videos in `(created_at, id)` order, after the cursor video if any.
+pub async fn list_by_owner(conn: &mut Conn, owner_id: &str, after: Option<&VideoRow>, newest_first: bool, limit: i64) -> Result<Vec<VideoRow>, sqlx::Error> {
+    let (direction, comparison) = if newest_first { ("DESC", "<") } else { ("ASC", ">") };
+    let order = format!("ORDER BY v.created_at {direction}, v.id {direction}");
+    match after {
+        Some(after) => {
+            let sql = format!("{SELECT} WHERE v.owner_id = $1 AND (v.created_at, v.id) {comparison} ($2, $3) {order} LIMIT $4");
+            sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(owner_id).bind(after.created_at).bind(&after.id).bind(limit).fetch_all(conn).await
+        }
+        None => {
+            let sql = format!("{SELECT} WHERE v.owner_id = $1 {order} LIMIT $2");
+            sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(owner_id).bind(limit).fetch_all(conn).await
+        }
+    }
+}
+
+/// How many videos an owner asked for since `since` (Unix ms).
+pub async fn count_since(conn: &mut Conn, owner_id: &str, since: i64) -> Result<i64, sqlx::Error> {
+    let (count,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM videos WHERE owner_id = $1 AND created_at >= $2")
+        .bind(owner_id)
+        .bind(since)
+        .fetch_one(conn)
+        .await?;
+    Ok(count)
+}
+
+/// Deletes a video and its job.
+pub async fn delete(conn: &mut Conn, video: &VideoRow) -> Result<(), sqlx::Error> {
+    sqlx::query("DELETE FROM videos WHERE id = $1").bind(&video.id).execute(&mut *conn).await?;
+    sqlx::query("DELETE FROM jobs WHERE id = $1").bind(&video.job_id).execute(conn).await?;
+    Ok(())
+}
