@@ -11,6 +11,7 @@ use axum::Router;
 use tokio::net::TcpListener;
 use tower_http::trace::TraceLayer;
 
+use crate::blobs::Blobs;
 use crate::db::{self, Db};
 use crate::domain::mail;
 use crate::routes;
@@ -23,6 +24,7 @@ pub struct AppState {
     pub config: Arc<Config>,
     /// Wakes this process's job workers when a request enqueues work.
     pub wake: Arc<tokio::sync::Notify>,
+    pub blobs: Blobs,
 }
 
 /// The settings handlers need, fixed at start-up.
@@ -52,8 +54,8 @@ pub struct Application {
 impl Application {
     /// Creates the data folder, opens and migrates the database, and binds the address.
     pub async fn build(settings: Settings) -> anyhow::Result<Self> {
-        let data_dir = &settings.data.data;
-        tokio::fs::create_dir_all(data_dir)
+        let data_dir = settings.data.data.clone();
+        tokio::fs::create_dir_all(&data_dir)
             .await
             .with_context(|| format!("creating data folder {}", data_dir.display()))?;
         let db = db::open(&settings.data.database_url()).await?;
@@ -74,6 +76,7 @@ impl Application {
                 data_dir: settings.data.data,
             }),
             wake: Arc::new(tokio::sync::Notify::new()),
+            blobs: Blobs::local(&data_dir.join("media"))?,
         };
         let router = router(state.clone(), settings.studio);
         let listener = TcpListener::bind(settings.addr)

@@ -5,6 +5,7 @@
 pub mod admin;
 pub mod app;
 pub mod auth;
+pub mod blobs;
 pub mod db;
 pub mod domain;
 pub mod error;

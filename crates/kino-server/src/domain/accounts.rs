@@ -4,6 +4,7 @@ use kino_core::account::{AgeBand, AgeError, Date};
 use kino_core::api::{Role, SignUp};
 
 use crate::error::AppError;
+use crate::blobs::Blobs;
 use crate::settings::AccountSettings;
 use crate::store::users::{NewUser, UserRow};
 use crate::store::{self, Conn};
@@ -112,18 +113,24 @@ pub async fn change_password(db: &Db, user: &UserRow, current: &str, new: &str, 
     Ok(())
 }
 
-/// Deletes the account after checking its password. Sessions, keys, credits and (through
-/// the same cascade) everything else the account owns go with it; the mail queued to it and
-/// its waitlist entry are forgotten too.
-pub async fn delete_account(db: &Db, user: &UserRow, password: &str) -> Result<(), AppError> {
+/// Deletes the account after checking its password. Sessions, keys, credits, videos and
+/// jobs go with it (ON DELETE CASCADE), then the videos' media files; the mail queued to it
+/// and its waitlist entry are forgotten too.
+pub async fn delete_account(db: &Db, blobs: &Blobs, user: &UserRow, password: &str) -> Result<(), AppError> {
     if !auth::verify_password(password.to_owned(), user.password_hash.clone()).await? {
         return Err(AppError::invalid("wrong_password", "the password is not right", Some("password")));
     }
     let mut tx = db.pool.begin().await?;
+    let video_ids = store::videos::ids_by_owner(&mut tx, &user.id).await?;
     store::users::delete(&mut tx, &user.id).await?;
     store::outbox::delete_for(&mut tx, &user.email).await?;
     store::waitlist::remove(&mut tx, &user.email).await?;
     tx.commit().await?;
-    tracing::info!(user = %user.id, "account deleted");
+    for id in &video_ids {
+        if let Err(error) = blobs.delete_video(id).await {
+            tracing::warn!(%error, video = %id, "deleting media files of a deleted account");
+        }
+    }
+    tracing::info!(user = %user.id, videos = video_ids.len(), "account deleted");
     Ok(())
 }

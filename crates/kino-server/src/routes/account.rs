@@ -36,7 +36,7 @@ pub async fn change_password(State(state): State<AppState>, current: CurrentUser
 
 #[tracing::instrument(skip_all)]
 pub async fn delete(State(state): State<AppState>, current: CurrentUser, Json(request): Json<DeleteAccount>) -> Result<(StatusCode, HeaderMap), AppError> {
-    accounts::delete_account(&state.db, &current.user, &request.password).await?;
+    accounts::delete_account(&state.db, &state.blobs, &current.user, &request.password).await?;
     let cookie = auth::clear_session_cookie(state.config.secure_cookies)?;
     Ok((StatusCode::NO_CONTENT, auth::set_cookie_headers(cookie)))
 }

@@ -24,6 +24,7 @@ pub fn developer_api() -> Router<AppState> {
     Router::new()
         .route("/videos", post(videos::create).get(videos::list))
         .route("/videos/{id}", get(videos::show).delete(videos::delete))
+        .route("/videos/{id}/content", get(videos::content))
         .fallback(unknown_route)
         .method_not_allowed_fallback(method_not_allowed)
 }

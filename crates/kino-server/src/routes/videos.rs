@@ -1,11 +1,13 @@
 //! `/v1/videos`: OpenAI's Videos API, served by Kino.
 
 use axum::extract::{Path, State};
-use axum::http::HeaderMap;
-use kino_core::api::{CreateVideo, DeletedVideo, Video, VideoList};
+use axum::http::{HeaderMap, header};
+use axum::response::{IntoResponse, Response};
+use kino_core::api::{CreateVideo, DeletedVideo, Video, VideoList, VideoStatus};
 use serde::Deserialize;
 
 use crate::app::AppState;
+use crate::blobs::Variant;
 use crate::auth::CurrentUser;
 use crate::domain::videos;
 use crate::error::AppError;
@@ -71,11 +73,38 @@ pub async fn list(State(state): State<AppState>, current: CurrentUser, Query(par
     }))
 }
 
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ContentParams {
+    variant: Option<String>,
+}
+
+/// `GET /v1/videos/{id}/content?variant=video|thumbnail|spritesheet`.
+pub async fn content(State(state): State<AppState>, current: CurrentUser, Path(id): Path<String>, Query(params): Query<ContentParams>) -> Result<Response, AppError> {
+    let variant_name = params.variant.as_deref().unwrap_or("video");
+    let variant = Variant::parse(variant_name).ok_or_else(|| {
+        AppError::invalid("invalid_variant", format!("variant must be video, thumbnail or spritesheet, not `{variant_name}`"), Some("variant"))
+    })?;
+    let mut conn = state.db.pool.acquire().await?;
+    let video = videos::owned(&mut conn, &current.user, &id).await?;
+    drop(conn);
+    if video.status() != VideoStatus::Completed {
+        return Err(AppError::conflict("video_not_ready", format!("video {id} is {}; its content is there once it is completed", video.job_state), None));
+    }
+    let bytes = state.blobs.get(&id, variant).await.map_err(|error| AppError::Internal(error.into()))?;
+    Ok(([(header::CONTENT_TYPE, variant.content_type())], bytes).into_response())
+}
+
 #[tracing::instrument(skip_all)]
 pub async fn delete(State(state): State<AppState>, current: CurrentUser, Path(id): Path<String>) -> Result<Json<DeletedVideo>, AppError> {
     let mut tx = state.db.pool.begin().await?;
     let video = videos::owned(&mut tx, &current.user, &id).await?;
     store::videos::delete(&mut tx, &video).await?;
     tx.commit().await?;
+    // The rows are gone, so nothing points at the files any more; a failure here leaves
+    // orphaned files, never a video without its files.
+    if let Err(error) = state.blobs.delete_video(&id).await {
+        tracing::warn!(%error, video = %id, "deleting media files");
+    }
     Ok(Json(DeletedVideo { id, object: "video.deleted".to_owned(), deleted: true }))
 }

@@ -123,6 +123,11 @@ pub async fn list_by_owner(conn: &mut Conn, owner_id: &str, after: Option<&Video
     }
 }
 
+pub async fn ids_by_owner(conn: &mut Conn, owner_id: &str) -> Result<Vec<String>, sqlx::Error> {
+    let rows: Vec<(String,)> = sqlx::query_as("SELECT id FROM videos WHERE owner_id = $1").bind(owner_id).fetch_all(conn).await?;
+    Ok(rows.into_iter().map(|(id,)| id).collect())
+}
+
 /// How many videos an owner asked for since `since` (Unix ms).
 pub async fn count_since(conn: &mut Conn, owner_id: &str, since: i64) -> Result<i64, sqlx::Error> {
     let (count,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM videos WHERE owner_id = $1 AND created_at >= $2")

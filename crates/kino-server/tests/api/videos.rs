@@ -190,3 +190,16 @@ async fn deleting_a_video_and_api_keys_for_scripts() {
     let unknown = expect_error(app.get("/v1/nothing-here").await, 404).await;
     assert_eq!(unknown.error.message, "there is no API endpoint at /v1/nothing-here");
 }
+
+#[tokio::test]
+async fn content_waits_for_a_completed_video() {
+    let app = queue_only_app(20).await;
+    app.sign_up(&app.client, "ada", None).await;
+    let video: Video = create(&app, &app.client, json!({ "prompt": "a ball" })).await.json().await.unwrap();
+    let not_ready = expect_error(app.get(&format!("/v1/videos/{}/content", video.id)).await, 409).await;
+    assert_eq!(not_ready.error.code, "video_not_ready");
+    assert_eq!(not_ready.error.message, format!("video {} is queued; its content is there once it is completed", video.id));
+    let bad = expect_error(app.get(&format!("/v1/videos/{}/content?variant=gif", video.id)).await, 400).await;
+    assert_eq!(bad.error.param.as_deref(), Some("variant"));
+    expect_error(app.get("/v1/videos/video_nope/content").await, 404).await;
+}
