@@ -25,6 +25,19 @@ enum Command {
         #[command(subcommand)]
         command: AdminCommand,
     },
+    /// Check a video file's C2PA manifest, invisible watermark and visible mark.
+    Verify {
+        /// The video file (MP4).
+        file: std::path::PathBuf,
+        /// Print one JSON object instead of a summary.
+        #[arg(long)]
+        json: bool,
+        /// More trusted root certificates (PEM); this instance's own root is always trusted.
+        #[arg(long, env = "KINO_TRUST_ROOTS")]
+        trust: Option<std::path::PathBuf>,
+        #[command(flatten)]
+        data: DataSettings,
+    },
 }
 
 #[tokio::main]
@@ -47,5 +60,25 @@ async fn main() -> anyhow::Result<()> {
             println!("{}", admin::run(&data, command).await?);
             Ok(())
         }
+        Command::Verify { file, json, trust, data } => verify(&file, json, trust.as_deref(), &data),
     }
+}
+
+/// `kino verify`: trusts this instance's root (if it has made one) and any `--trust` roots.
+fn verify(file: &std::path::Path, json: bool, trust: Option<&std::path::Path>, data: &DataSettings) -> anyhow::Result<()> {
+    let mut roots = String::new();
+    let own = kino_media::SigningChain::dir_in(&data.data).join(kino_media::provenance::certs::ROOT_CERT);
+    if own.exists() {
+        roots.push_str(&std::fs::read_to_string(&own).with_context(|| format!("reading {}", own.display()))?);
+    }
+    if let Some(path) = trust {
+        roots.push_str(&std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?);
+    }
+    let report = kino_media::verify_file_with(file, &kino_media::Verifier::trusting(&roots))?;
+    if json {
+        println!("{}", serde_json::to_string(&report)?);
+    } else {
+        print!("{}", kino_media::summary(&report));
+    }
+    Ok(())
 }

@@ -6,6 +6,8 @@ use yew_router::prelude::*;
 use crate::components::header::Header;
 use crate::pages::account::AccountPage;
 use crate::pages::api_keys::ApiKeysPage;
+use crate::pages::create::CreatePage;
+use crate::pages::library::LibraryPage;
 use crate::pages::profile::ProfilePage;
 use crate::pages::sign_in::SignInPage;
 use crate::pages::sign_up::SignUpPage;
@@ -18,6 +20,10 @@ pub enum Route {
     Home,
     #[at("/device")]
     Device,
+    #[at("/create")]
+    Create,
+    #[at("/library")]
+    Library,
     #[at("/signup")]
     SignUp,
     #[at("/signin")]
@@ -37,6 +43,8 @@ fn switch(route: Route) -> Html {
     match route {
         Route::Home => html! { <HomePage /> },
         Route::Device => html! { <DevicePage /> },
+        Route::Create => html! { <CreatePage /> },
+        Route::Library => html! { <LibraryPage /> },
         Route::SignUp => html! { <SignUpPage /> },
         Route::SignIn => html! { <SignInPage /> },
         Route::Account => html! { <AccountPage /> },

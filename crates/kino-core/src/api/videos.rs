@@ -74,3 +74,19 @@ pub struct DeletedVideo {
     pub object: String,
     pub deleted: bool,
 }
+
+/// `GET /api/v1/models`: what this server can generate, for the studio's choices.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ModelList {
+    pub models: Vec<ModelChoice>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ModelChoice {
+    pub id: String,
+    pub description: String,
+    /// Only Pro accounts may use it.
+    pub pro: bool,
+    pub sizes: Vec<String>,
+    pub seconds: Vec<String>,
+}

@@ -13,6 +13,7 @@ pub mod api_keys;
 pub mod health;
 pub mod instance;
 pub mod invites;
+pub mod models;
 pub mod session;
 pub mod studio;
 pub mod users;
@@ -41,6 +42,12 @@ pub fn api() -> Router<AppState> {
         .route("/invites", get(invites::list).post(invites::create))
         .route("/api-keys", get(api_keys::list).post(api_keys::create))
         .route("/api-keys/{id}", delete(api_keys::revoke))
+        .route("/models", get(models::list))
+        .route("/videos", post(videos::create).get(videos::list))
+        .route("/videos/{id}", get(videos::show).delete(videos::delete))
+        .route("/videos/{id}/content", get(videos::content))
+        .route("/videos/{id}/events", get(videos::events))
+        .route("/videos/{id}/cancel", post(videos::cancel))
         .route("/users/{handle}", get(users::show))
         .route("/users/{handle}/follow", put(users::follow).delete(users::unfollow))
         .route("/users/{handle}/block", put(users::block).delete(users::unblock))

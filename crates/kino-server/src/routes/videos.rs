@@ -1,8 +1,14 @@
-//! `/v1/videos`: OpenAI's Videos API, served by Kino.
+//! `/v1/videos`: OpenAI's Videos API, served by Kino; the studio uses the same handlers under
+//! `/api/v1/videos`, plus live progress (`events`) and `cancel`.
 
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, header};
+use std::convert::Infallible;
+use std::time::Duration;
+
+use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
+use futures_util::Stream;
 use kino_core::api::{CreateVideo, DeletedVideo, Video, VideoList, VideoStatus};
 use serde::Deserialize;
 
@@ -73,6 +79,33 @@ pub async fn list(State(state): State<AppState>, current: CurrentUser, Query(par
     }))
 }
 
+/// `GET /api/v1/videos/{id}/events`: server-sent events, one `video` event (the video object)
+/// whenever its status or progress changes, ending once it is completed or failed. Reads the
+/// database, so it follows work done by any worker process.
+pub async fn events(State(state): State<AppState>, current: CurrentUser, Path(id): Path<String>) -> Result<Sse<impl Stream<Item = Result<Event, Infallible>>>, AppError> {
+    let mut conn = state.db.pool.acquire().await?;
+    let first = videos::owned(&mut conn, &current.user, &id).await?.to_video();
+    drop(conn);
+    let db = state.db.clone();
+    let stream = futures_util::stream::unfold(Some((None::<Video>, first)), move |step| {
+        let db = db.clone();
+        async move {
+            let (previous, mut current) = step?;
+            // Wait for a change; the first event goes out at once.
+            while previous.as_ref() == Some(&current) {
+                tokio::time::sleep(Duration::from_millis(400)).await;
+                let mut conn = db.pool.acquire().await.ok()?;
+                current = store::videos::find(&mut conn, &current.id).await.ok()??.to_video();
+            }
+            let event = Event::default().event("video").json_data(&current).ok()?;
+            let finished = matches!(current.status, VideoStatus::Completed | VideoStatus::Failed);
+            let next = (!finished).then(|| (Some(current.clone()), current));
+            Some((Ok(event), next))
+        }
+    });
+    Ok(Sse::new(stream).keep_alive(KeepAlive::default()))
+}
+
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ContentParams {
@@ -93,6 +126,16 @@ pub async fn content(State(state): State<AppState>, current: CurrentUser, Path(i
     }
     let bytes = state.blobs.get(&id, variant).await.map_err(|error| AppError::Internal(error.into()))?;
     Ok(([(header::CONTENT_TYPE, variant.content_type())], bytes).into_response())
+}
+
+/// `POST /api/v1/videos/{id}/cancel`: a queued video is cancelled at once, a running one at
+/// the generator's next progress report.
+#[tracing::instrument(skip_all)]
+pub async fn cancel(State(state): State<AppState>, current: CurrentUser, Path(id): Path<String>) -> Result<Json<Video>, AppError> {
+    let mut conn = state.db.pool.acquire().await?;
+    let video = videos::owned(&mut conn, &current.user, &id).await?;
+    store::jobs::cancel(&mut conn, &video.job_id, crate::ids::now_ms()).await?;
+    Ok(Json(videos::owned(&mut conn, &current.user, &id).await?.to_video()))
 }
 
 #[tracing::instrument(skip_all)]

@@ -203,3 +203,29 @@ async fn content_waits_for_a_completed_video() {
     assert_eq!(bad.error.param.as_deref(), Some("variant"));
     expect_error(app.get("/v1/videos/video_nope/content").await, 404).await;
 }
+
+#[tokio::test]
+async fn progress_streams_as_server_sent_events_until_the_end() {
+    use futures_util::StreamExt;
+    let app = queue_only_app(20).await;
+    app.sign_up(&app.client, "ada", None).await;
+    let video: Video = app.post("/api/v1/videos", &json!({ "prompt": "a ball" })).await.json().await.unwrap();
+    let response = app.get(&format!("/api/v1/videos/{}/events", video.id)).await;
+    assert_eq!(response.headers().get("content-type").unwrap(), "text/event-stream");
+    let mut body = response.bytes_stream();
+    let mut text = String::new();
+    while !text.contains("\n\n") {
+        text.push_str(&String::from_utf8_lossy(&body.next().await.unwrap().unwrap()));
+    }
+    assert!(text.starts_with("event: video\ndata: {"), "{text}");
+    assert!(text.contains("\"status\":\"queued\""), "{text}");
+
+    let cancelled: Video = app.post(&format!("/api/v1/videos/{}/cancel", video.id), &json!({})).await.json().await.unwrap();
+    assert_eq!(cancelled.status, VideoStatus::Failed);
+    assert_eq!(cancelled.error.as_ref().map(|e| e.code.as_str()), Some("cancelled"));
+    // The stream reports the end and closes.
+    while let Some(chunk) = body.next().await {
+        text.push_str(&String::from_utf8_lossy(&chunk.unwrap()));
+    }
+    assert!(text.contains("\"code\":\"cancelled\""), "{text}");
+}

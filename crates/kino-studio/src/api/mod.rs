@@ -12,10 +12,11 @@ pub mod instance;
 pub mod invites;
 pub mod session;
 pub mod users;
+pub mod videos;
 pub mod waitlist;
 
 /// The studio is served by the API's own server, so paths are relative to the page's origin.
-const API_ROOT: &str = "/api/v1";
+pub(crate) const API_ROOT: &str = "/api/v1";
 
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum ApiError {

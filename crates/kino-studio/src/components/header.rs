@@ -53,6 +53,10 @@ pub fn header() -> Html {
             <Link<Route> to={Route::Home} classes={classes!("brand")}>{ "Kino" }</Link<Route>>
             <nav class="nav">
                 { link(Route::Home, "Home") }
+                if session.account().is_some() {
+                    { link(Route::Create, "Create") }
+                    { link(Route::Library, "Library") }
+                }
                 { link(Route::Device, "Device") }
             </nav>
             <nav class="nav account-menu" aria-label="Account">{ account_menu }</nav>

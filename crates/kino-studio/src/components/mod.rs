@@ -7,6 +7,7 @@ pub mod invites_panel;
 pub mod server_status;
 pub mod waitlist_form;
 pub mod signed_in;
+pub mod video_status;
 
 /// A Unix time in seconds as `YYYY-MM-DD` (UTC).
 pub fn unix_date(seconds: i64) -> String {

@@ -2,8 +2,10 @@
 
 pub mod account;
 pub mod api_keys;
+pub mod create;
 pub mod device;
 pub mod home;
+pub mod library;
 pub mod not_found;
 pub mod profile;
 pub mod sign_in;

@@ -1,0 +1,109 @@
+//! `/create`: describe a video, have the server make it, watch it arrive.
+
+use kino_core::Prompt;
+use kino_core::api::{Account, CreateVideo, ModelList, Video};
+use web_sys::{HtmlSelectElement, HtmlTextAreaElement};
+use yew::prelude::*;
+
+use crate::api;
+use crate::api::videos::VideoEvents;
+use crate::components::field::FormError;
+use crate::components::signed_in::SignedIn;
+use crate::components::video_status::VideoStatusView;
+
+#[function_component(CreatePage)]
+pub fn create_page() -> Html {
+    html! { <SignedIn render={Callback::from(|account: Account| html! { <Create {account} /> })} /> }
+}
+
+#[derive(Properties, PartialEq)]
+struct CreateProps {
+    account: Account,
+}
+
+#[function_component(Create)]
+fn create(props: &CreateProps) -> Html {
+    let models = use_state(|| None::<Result<ModelList, api::ApiError>>);
+    let video = use_state(|| None::<Video>);
+    let events = use_mut_ref(|| None::<VideoEvents>);
+    let error = use_state(|| None::<FormError>);
+    let (prompt, model) = (use_node_ref(), use_node_ref());
+    {
+        let models = models.clone();
+        use_effect_with((), move |_| wasm_bindgen_futures::spawn_local(async move { models.set(Some(api::videos::models().await)) }));
+    }
+    let onsubmit = {
+        let (prompt, model, video, events, error) = (prompt.clone(), model.clone(), video.clone(), events.clone(), error.clone());
+        Callback::from(move |event: SubmitEvent| {
+            event.prevent_default();
+            let text = prompt.cast::<HtmlTextAreaElement>().map(|el| el.value()).unwrap_or_default();
+            if let Err(problem) = Prompt::parse(&text) {
+                return error.set(Some(FormError::at("prompt", problem)));
+            }
+            let request = CreateVideo {
+                prompt: text,
+                model: model.cast::<HtmlSelectElement>().map(|el| el.value()).filter(|m| !m.is_empty()),
+                seconds: None,
+                size: None,
+            };
+            error.set(None);
+            let (video, events, error) = (video.clone(), events.clone(), error.clone());
+            wasm_bindgen_futures::spawn_local(async move {
+                match api::videos::create(&request).await {
+                    Ok(created) => {
+                        let id = created.id.clone();
+                        video.set(Some(created));
+                        let updates = video.clone();
+                        match VideoEvents::open(&id, move |next| updates.set(Some(next))) {
+                            Ok(stream) => *events.borrow_mut() = Some(stream),
+                            Err(problem) => error.set(Some(problem.into())),
+                        }
+                    }
+                    Err(problem) => error.set(Some(problem.into())),
+                }
+            });
+        })
+    };
+    let choices = match &*models {
+        None => return html! { <p>{ "Loading…" }</p> },
+        Some(Err(problem)) => return html! { <p class="error">{ problem.to_string() }</p> },
+        Some(Ok(list)) => list.models.clone(),
+    };
+    if choices.is_empty() {
+        return html! {
+            <section class="card" id="no-models">
+                <h1>{ "Create" }</h1>
+                <p class="notice">{ "This Kino server has no generation model installed yet, so it cannot make videos. Its operator installs one by placing trained weights in the models folder." }</p>
+            </section>
+        };
+    }
+    let is_pro = props.account.plan == kino_core::api::Plan::Pro;
+    html! {
+        <>
+            <h1>{ "Create" }</h1>
+            <form class="card" {onsubmit} novalidate=true>
+                <label for="create-prompt">{ "Describe your video" }</label>
+                <textarea id="create-prompt" ref={prompt} rows="3" placeholder="a red rubber ball bounces twice on a wooden floor" />
+                if let Some(message) = FormError::for_field(&error, "prompt") {
+                    <p class="field-error error" id="create-prompt-error">{ message }</p>
+                }
+                <label for="create-model">{ "Model" }</label>
+                <select id="create-model" ref={model}>
+                    { for choices.iter().filter(|m| is_pro || !m.pro).map(|m| html! {
+                        <option value={m.id.clone()}>{ format!("{}: {}", m.id, m.description) }</option>
+                    }) }
+                </select>
+                if let Some(message) = FormError::general(&error, &["prompt"]) {
+                    <p class="error" id="create-error">{ message }</p>
+                }
+                <button type="submit">{ "Generate" }</button>
+            </form>
+            if let Some(video) = &*video {
+                <section class="card" id="create-result">
+                    <p class="hint">{ &video.prompt }</p>
+                    <VideoStatusView video={video.clone()} />
+                </section>
+            }
+        </>
+    }
+}
