@@ -5,11 +5,10 @@ use anyhow::bail;
 use crate::project::{self, run_checked};
 
 /// Name, what it measures, and the cargo arguments that run it.
-const BENCHES: &[(&str, &str, &[&str])] = &[(
-    "world",
-    "kino-world clips simulated, rendered and sonified per second",
-    &["bench", "--package", "kino-world", "--bench", "clips"],
-)];
+const BENCHES: &[(&str, &str, &[&str])] = &[
+    ("world", "kino-world clips simulated, rendered and sonified per second", &["bench", "--package", "kino-world", "--bench", "clips"]),
+    ("api", "API requests per second and latency on loopback (SQLite)", &["bench", "--package", "kino-server", "--bench", "api"]),
+];
 
 pub fn run(args: &[String]) -> anyhow::Result<()> {
     let selected: Vec<_> = match args.first() {

@@ -15,6 +15,7 @@ pub fn install_all() -> anyhow::Result<()> {
     wasm_target()?;
     wasm_bindgen()?;
     chromium()?;
+    ffmpeg()?;
     npm_packages()?;
     Ok(())
 }
@@ -72,6 +73,11 @@ pub fn chromium() -> anyhow::Result<()> {
     if Path::new(CHROMIUM).exists() {
         return Ok(());
     }
+    apt_install(&["chromium", "chromium-driver"], "Chromium for the browser tests")
+}
+
+/// Installs Debian packages, as root or through password-less sudo.
+fn apt_install(packages: &[&str], why: &str) -> anyhow::Result<()> {
     let is_root = output_of(Command::new("id").arg("-u")).is_some_and(|uid| uid.trim() == "0");
     let apt = |args: &[&str]| {
         let mut command = if is_root {
@@ -84,11 +90,23 @@ pub fn chromium() -> anyhow::Result<()> {
         command.args(args).env("DEBIAN_FRONTEND", "noninteractive");
         command
     };
-    eprintln!("xtask: installing Chromium for the browser tests (apt-get)");
+    eprintln!("xtask: installing {why} (apt-get install {})", packages.join(" "));
     run_checked(&mut apt(&["update", "-qq"]))?;
-    run_checked(&mut apt(&["install", "-y", "-qq", "chromium", "chromium-driver"]))
-        .context("installing chromium needs root or password-less sudo")?;
+    let mut install = vec!["install", "-y", "-qq"];
+    install.extend_from_slice(packages);
+    run_checked(&mut apt(&install)).with_context(|| format!("installing {} needs root or password-less sudo", packages.join(" ")))?;
     Ok(())
+}
+
+pub const FFPROBE: &str = "/usr/bin/ffprobe";
+
+/// Debian's ffmpeg (ffprobe reads the MP4s that kino-media writes in its tests; ffmpeg
+/// re-encodes them); installed with apt-get when missing.
+pub fn ffmpeg() -> anyhow::Result<()> {
+    if Path::new(FFPROBE).exists() {
+        return Ok(());
+    }
+    apt_install(&["ffmpeg"], "ffmpeg for the media tests")
 }
 
 pub fn e2e_dir() -> PathBuf {
