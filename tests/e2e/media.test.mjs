@@ -1,34 +1,19 @@
 // Exported videos play in the browser: an MP4 from kino-media (H.264 + Opus, fast start) loads
 // in a <video> element in headless Chromium with the right duration and size, and its sound
 // track decodes.
-//
-// The file comes from KINO_MEDIA_SAMPLE when set; otherwise this test makes one with
-// `cargo run -p kino-media --example export_demo`.
 
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 
 import { openBrowser } from './browser.mjs';
+import { exportedSample } from './samples.mjs';
 
 const SECONDS = 2;
 const SIZE = 128;
 
-function sampleFile() {
-  if (process.env.KINO_MEDIA_SAMPLE) return { path: process.env.KINO_MEDIA_SAMPLE, cleanup() {} };
-  const dir = mkdtempSync(join(tmpdir(), 'kino-media-'));
-  execFileSync(process.env.CARGO ?? 'cargo', ['run', '-q', '-p', 'kino-media', '--example', 'export_demo', '--', dir, `${SIZE}`, `${SIZE}`, `${SECONDS}`], {
-    cwd: join(import.meta.dirname, '..', '..'),
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
-  return { path: join(dir, 'clip.mp4'), cleanup: () => rmSync(dir, { recursive: true, force: true }) };
-}
-
 test('an exported MP4 plays in <video> with its sound track', { timeout: 900_000 }, async () => {
-  const sample = sampleFile();
+  const sample = exportedSample(SIZE, SECONDS);
   const browser = await openBrowser({ webgpu: false });
   const { page } = browser;
   try {

@@ -25,6 +25,8 @@ pub struct AppState {
     /// Wakes this process's job workers when a request enqueues work.
     pub wake: Arc<tokio::sync::Notify>,
     pub blobs: Blobs,
+    /// The C2PA signing chain every export is signed with.
+    pub signing: Arc<kino_media::SigningChain>,
 }
 
 /// The settings handlers need, fixed at start-up.
@@ -77,6 +79,7 @@ impl Application {
             }),
             wake: Arc::new(tokio::sync::Notify::new()),
             blobs: Blobs::local(&data_dir.join("media"))?,
+            signing: Arc::new(kino_media::SigningChain::load_or_create(&kino_media::SigningChain::dir_in(&data_dir), "Kino")?),
         };
         let router = router(state.clone(), settings.studio);
         let listener = TcpListener::bind(settings.addr)

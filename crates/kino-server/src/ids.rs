@@ -18,6 +18,14 @@ pub fn new_id(prefix: &str) -> String {
     format!("{prefix}_{}", random_token(12))
 }
 
+/// A random non-negative 63-bit number (it fits a signed BIGINT).
+pub fn random_i63() -> i64 {
+    let mut buffer = [0u8; 8];
+    #[allow(clippy::expect_used)]
+    getrandom::fill(&mut buffer).expect("the operating system's random source failed");
+    (u64::from_le_bytes(buffer) >> 1) as i64
+}
+
 /// SHA-256 of a secret, hex-encoded: what the database keeps instead of the secret.
 pub fn hash_secret(secret: &str) -> String {
     Sha256::digest(secret.as_bytes()).iter().map(|byte| format!("{byte:02x}")).collect()

@@ -9,6 +9,7 @@ use crate::pages::api_keys::ApiKeysPage;
 use crate::pages::create::CreatePage;
 use crate::pages::library::LibraryPage;
 use crate::pages::profile::ProfilePage;
+use crate::pages::verify::VerifyPage;
 use crate::pages::sign_in::SignInPage;
 use crate::pages::sign_up::SignUpPage;
 use crate::pages::{device::DevicePage, home::HomePage, not_found::NotFoundPage};
@@ -22,6 +23,8 @@ pub enum Route {
     Device,
     #[at("/create")]
     Create,
+    #[at("/verify")]
+    Verify,
     #[at("/library")]
     Library,
     #[at("/signup")]
@@ -44,6 +47,7 @@ fn switch(route: Route) -> Html {
         Route::Home => html! { <HomePage /> },
         Route::Device => html! { <DevicePage /> },
         Route::Create => html! { <CreatePage /> },
+        Route::Verify => html! { <VerifyPage /> },
         Route::Library => html! { <LibraryPage /> },
         Route::SignUp => html! { <SignUpPage /> },
         Route::SignIn => html! { <SignInPage /> },

@@ -90,3 +90,12 @@ pub struct ModelChoice {
     pub sizes: Vec<String>,
     pub seconds: Vec<String>,
 }
+
+/// `POST /api/v1/verify` (the file as the body): the three provenance checks, and which video
+/// of this Kino the watermark names, if any. The file is checked in memory and never stored.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct VerifyResult {
+    pub report: crate::media::VerifyReport,
+    /// The id of the video on this server whose watermark the file carries.
+    pub known_video_id: Option<String>,
+}

@@ -114,6 +114,7 @@ pub async fn create(db: &Db, config: &Config, user: &UserRow, request: CreateVid
             seconds: &seconds,
             size: &size,
             remixed_from_video_id: None,
+            watermark_id: ids::random_i63(),
             created_at: now,
         },
     )

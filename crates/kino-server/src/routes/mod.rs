@@ -1,6 +1,7 @@
 //! HTTP handlers, one file per resource; each handler parses, calls the store, answers.
 
 use axum::Router;
+use axum::extract::DefaultBodyLimit;
 use axum::extract::OriginalUri;
 use axum::http::Method;
 use axum::routing::{delete, get, post, put};
@@ -17,6 +18,7 @@ pub mod models;
 pub mod session;
 pub mod studio;
 pub mod users;
+pub mod verify;
 pub mod videos;
 pub mod waitlist;
 
@@ -48,6 +50,8 @@ pub fn api() -> Router<AppState> {
         .route("/videos/{id}/content", get(videos::content))
         .route("/videos/{id}/events", get(videos::events))
         .route("/videos/{id}/cancel", post(videos::cancel))
+        .route("/verify", post(verify::verify).layer(DefaultBodyLimit::max(verify::MAX_VERIFY_BYTES)))
+        .route("/c2pa/root.pem", get(verify::root_certificate))
         .route("/users/{handle}", get(users::show))
         .route("/users/{handle}/follow", put(users::follow).delete(users::unfollow))
         .route("/users/{handle}/block", put(users::block).delete(users::unblock))

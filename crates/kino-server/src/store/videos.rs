@@ -77,13 +77,15 @@ pub struct NewVideo<'a> {
     pub seconds: &'a str,
     pub size: &'a str,
     pub remixed_from_video_id: Option<&'a str>,
+    /// What the invisible watermark will carry; random, unique.
+    pub watermark_id: i64,
     pub created_at: i64,
 }
 
 pub async fn insert(conn: &mut Conn, video: &NewVideo<'_>) -> Result<(), sqlx::Error> {
     sqlx::query(
-        "INSERT INTO videos (id, owner_id, job_id, model, prompt, seconds, size, remixed_from_video_id, created_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+        "INSERT INTO videos (id, owner_id, job_id, model, prompt, seconds, size, remixed_from_video_id, watermark_id, created_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
     )
     .bind(video.id)
     .bind(video.owner_id)
@@ -93,6 +95,7 @@ pub async fn insert(conn: &mut Conn, video: &NewVideo<'_>) -> Result<(), sqlx::E
     .bind(video.seconds)
     .bind(video.size)
     .bind(video.remixed_from_video_id)
+    .bind(video.watermark_id)
     .bind(video.created_at)
     .execute(conn)
     .await?;
@@ -101,6 +104,12 @@ pub async fn insert(conn: &mut Conn, video: &NewVideo<'_>) -> Result<(), sqlx::E
 
 pub async fn find(conn: &mut Conn, id: &str) -> Result<Option<VideoRow>, sqlx::Error> {
     sqlx::query_as(sqlx::AssertSqlSafe(format!("{SELECT} WHERE v.id = $1"))).bind(id).fetch_optional(conn).await
+}
+
+/// The id of the video whose watermark carries `watermark_id`.
+pub async fn id_by_watermark(conn: &mut Conn, watermark_id: i64) -> Result<Option<String>, sqlx::Error> {
+    let row: Option<(String,)> = sqlx::query_as("SELECT id FROM videos WHERE watermark_id = $1").bind(watermark_id).fetch_optional(conn).await?;
+    Ok(row.map(|(id,)| id))
 }
 
 pub async fn find_by_job(conn: &mut Conn, job_id: &str) -> Result<Option<VideoRow>, sqlx::Error> {

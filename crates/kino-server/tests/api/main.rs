@@ -11,5 +11,6 @@ mod jobs;
 mod social;
 mod helpers;
 mod studio;
+mod verify;
 mod videos;
 mod waitlist;

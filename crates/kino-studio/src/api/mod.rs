@@ -12,6 +12,7 @@ pub mod instance;
 pub mod invites;
 pub mod session;
 pub mod users;
+pub mod verify;
 pub mod videos;
 pub mod waitlist;
 

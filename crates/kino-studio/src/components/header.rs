@@ -57,6 +57,7 @@ pub fn header() -> Html {
                     { link(Route::Create, "Create") }
                     { link(Route::Library, "Library") }
                 }
+                { link(Route::Verify, "Verify") }
                 { link(Route::Device, "Device") }
             </nav>
             <nav class="nav account-menu" aria-label="Account">{ account_menu }</nav>

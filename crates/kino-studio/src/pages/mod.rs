@@ -10,3 +10,4 @@ pub mod not_found;
 pub mod profile;
 pub mod sign_in;
 pub mod sign_up;
+pub mod verify;
