@@ -31,29 +31,9 @@ impl Handle {
         Ok(Self(handle))
     }
 
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
 }
 
-impl TryFrom<String> for Handle {
-    type Error = HandleError;
-    fn try_from(raw: String) -> Result<Self, Self::Error> {
-        Self::parse(&raw)
-    }
-}
-
-impl From<Handle> for String {
-    fn from(handle: Handle) -> Self {
-        handle.0
-    }
-}
-
-impl fmt::Display for Handle {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
-    }
-}
+crate::parsed_string!(Handle, HandleError);
 
 /// A new password: 10 to 256 characters. Its `Debug` never shows it.
 #[derive(Clone, PartialEq, Eq, Deserialize)]
@@ -239,23 +219,9 @@ impl Region {
         }
     }
 
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
 }
 
-impl TryFrom<String> for Region {
-    type Error = RegionError;
-    fn try_from(raw: String) -> Result<Self, Self::Error> {
-        Self::parse(&raw)
-    }
-}
-
-impl From<Region> for String {
-    fn from(region: Region) -> Self {
-        region.0
-    }
-}
+crate::parsed_string!(Region, RegionError);
 
 #[cfg(test)]
 mod tests {

@@ -1,7 +1,5 @@
 //! A parsed e-mail address: handlers take an [`Email`], never a raw string.
 
-use std::fmt;
-
 use serde::{Deserialize, Serialize};
 
 /// The longest address SMTP allows (RFC 5321, 4.5.3.1.3).
@@ -45,29 +43,9 @@ impl Email {
         Ok(Self(address))
     }
 
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
 }
 
-impl TryFrom<String> for Email {
-    type Error = EmailError;
-    fn try_from(raw: String) -> Result<Self, Self::Error> {
-        Self::parse(&raw)
-    }
-}
-
-impl From<Email> for String {
-    fn from(email: Email) -> Self {
-        email.0
-    }
-}
-
-impl fmt::Display for Email {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
-    }
-}
+crate::parsed_string!(Email, EmailError);
 
 #[cfg(test)]
 mod tests {

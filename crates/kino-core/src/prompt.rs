@@ -1,7 +1,5 @@
 //! A parsed prompt: what a person asks a model to make.
 
-use std::fmt;
-
 use serde::{Deserialize, Serialize};
 
 /// The longest prompt accepted, in characters.
@@ -37,29 +35,9 @@ impl Prompt {
         Ok(Self(prompt.to_owned()))
     }
 
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
 }
 
-impl TryFrom<String> for Prompt {
-    type Error = PromptError;
-    fn try_from(raw: String) -> Result<Self, Self::Error> {
-        Self::parse(&raw)
-    }
-}
-
-impl From<Prompt> for String {
-    fn from(prompt: Prompt) -> Self {
-        prompt.0
-    }
-}
-
-impl fmt::Display for Prompt {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
-    }
-}
+crate::parsed_string!(Prompt, PromptError);
 
 #[cfg(test)]
 mod tests {

@@ -109,6 +109,35 @@ fn redact(url: &str) -> String {
 mod tests {
     use super::redact;
 
+    /// The two dialects' migrations must say the same thing: the same files, and the same text
+    /// once each dialect's spelling of an integer key and of a 64-bit integer is made equal.
+    #[test]
+    fn sqlite_and_postgres_migrations_stay_in_step() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("migrations");
+        let read = |dialect: &str| -> Vec<(String, String)> {
+            let mut files: Vec<_> = std::fs::read_dir(dir.join(dialect))
+                .unwrap()
+                .map(|entry| {
+                    let path = entry.unwrap().path();
+                    let text = std::fs::read_to_string(&path).unwrap();
+                    (path.file_name().unwrap().to_string_lossy().into_owned(), text)
+                })
+                .collect();
+            files.sort();
+            files
+        };
+        let normalise = |text: &str| {
+            text.replace("BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY", "INTEGER PRIMARY KEY AUTOINCREMENT")
+                .replace("BIGINT", "INTEGER")
+                .replace("Keep in step with sqlite/.", "Keep in step with postgres/.")
+        };
+        let (sqlite, postgres) = (read("sqlite"), read("postgres"));
+        assert_eq!(sqlite.iter().map(|f| &f.0).collect::<Vec<_>>(), postgres.iter().map(|f| &f.0).collect::<Vec<_>>());
+        for ((name, lite), (_, pg)) in sqlite.iter().zip(&postgres) {
+            assert_eq!(normalise(lite), normalise(pg), "{name} differs between the dialects");
+        }
+    }
+
     #[test]
     fn passwords_never_reach_messages() {
         assert_eq!(redact("postgres://kino:s3cret@db:5432/kino"), "postgres://kino:***@db:5432/kino");

@@ -4,6 +4,10 @@ use std::rc::Rc;
 
 use kino_core::api::{Account, SessionInfo};
 use yew::prelude::*;
+use yew_router::prelude::Navigator;
+
+use crate::app::Route;
+use crate::components::field::FormError;
 
 use crate::api;
 
@@ -63,6 +67,32 @@ pub fn session_provider(props: &SessionProviderProps) -> Html {
         });
     }
     html! { <ContextProvider<SessionHandle> context={session}>{ props.children.clone() }</ContextProvider<SessionHandle>> }
+}
+
+/// Runs a sign-up or sign-in request for a form: while it runs `sending` is set; on success
+/// the account is signed in here and the browser goes to the account page, otherwise the form
+/// shows the error.
+pub fn enter(
+    request: impl Future<Output = Result<Account, api::ApiError>> + 'static,
+    session: SessionHandle,
+    navigator: Option<Navigator>,
+    error: UseStateHandle<Option<FormError>>,
+    sending: UseStateHandle<bool>,
+) {
+    error.set(None);
+    sending.set(true);
+    wasm_bindgen_futures::spawn_local(async move {
+        match request.await {
+            Ok(account) => {
+                session.dispatch(SessionAction::SignedIn(account));
+                if let Some(navigator) = navigator {
+                    navigator.push(&Route::Account);
+                }
+            }
+            Err(api_error) => error.set(Some(api_error.into())),
+        }
+        sending.set(false);
+    });
 }
 
 #[hook]

@@ -8,7 +8,7 @@ use yew_router::prelude::*;
 use crate::api;
 use crate::app::Route;
 use crate::components::field::{Field, FormError, value_of};
-use crate::session::{SessionAction, use_session};
+use crate::session::{self, use_session};
 
 #[function_component(SignInPage)]
 pub fn sign_in_page() -> Html {
@@ -27,21 +27,8 @@ pub fn sign_in_page() -> Html {
                 Err(e) => return error.set(Some(FormError::at("email", e))),
             };
             let request = SignIn { email: address, password: value_of(&password) };
-            error.set(None);
-            sending.set(true);
-            let (error, sending, session, navigator) = (error.clone(), sending.clone(), session.clone(), navigator.clone());
-            wasm_bindgen_futures::spawn_local(async move {
-                match api::session::sign_in(&request).await {
-                    Ok(account) => {
-                        session.dispatch(SessionAction::SignedIn(account));
-                        if let Some(navigator) = navigator {
-                            navigator.push(&Route::Account);
-                        }
-                    }
-                    Err(api_error) => error.set(Some(api_error.into())),
-                }
-                sending.set(false);
-            });
+            let request = async move { api::session::sign_in(&request).await };
+            session::enter(request, session.clone(), navigator.clone(), error.clone(), sending.clone());
         })
     };
     html! {

@@ -10,7 +10,7 @@ use yew_router::prelude::*;
 use crate::api;
 use crate::app::Route;
 use crate::components::field::{Field, FormError, value_of};
-use crate::session::{SessionAction, use_session};
+use crate::session::{self, use_session};
 
 const FIELDS: &[&str] = &["email", "handle", "password", "birth_date", "region", "invite_code"];
 
@@ -59,21 +59,8 @@ pub fn sign_up_page() -> Html {
                 Ok(request) => request,
                 Err(form_error) => return error.set(Some(form_error)),
             };
-            error.set(None);
-            sending.set(true);
-            let (error, sending, session, navigator) = (error.clone(), sending.clone(), session.clone(), navigator.clone());
-            wasm_bindgen_futures::spawn_local(async move {
-                match api::account::sign_up(&request).await {
-                    Ok(account) => {
-                        session.dispatch(SessionAction::SignedIn(account));
-                        if let Some(navigator) = navigator {
-                            navigator.push(&Route::Account);
-                        }
-                    }
-                    Err(api_error) => error.set(Some(api_error.into())),
-                }
-                sending.set(false);
-            });
+            let request = async move { api::account::sign_up(&request).await };
+            session::enter(request, session.clone(), navigator.clone(), error.clone(), sending.clone());
         })
     };
 
