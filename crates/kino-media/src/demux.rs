@@ -137,9 +137,9 @@ pub fn parse(file: &[u8]) -> Result<Movie, MediaError> {
         let Some(stsd) = child(&stbl_children, b"stsd") else { continue };
         let entries = boxes(stsd.body.get(8..).ok_or_else(|| bad("short stsd"))?, stsd.at + 8)?;
         let Some(entry) = entries.first() else { continue };
-        match &handler {
-            Some(h) if h == b"soun" => movie.audio_codecs.push(String::from_utf8_lossy(&entry.kind).into_owned()),
-            Some(h) if h == b"vide" && &entry.kind == b"avc1" && movie.video.is_none() => {
+        match handler.as_ref() {
+            Some(b"soun") => movie.audio_codecs.push(String::from_utf8_lossy(&entry.kind).into_owned()),
+            Some(b"vide") if &entry.kind == b"avc1" && movie.video.is_none() => {
                 let mut track = VideoTrack { timescale, duration, ..VideoTrack::default() };
                 track.width = u32::from(u16_at(entry.body, 24)?);
                 track.height = u32::from(u16_at(entry.body, 26)?);

@@ -12,12 +12,9 @@ pub enum MediaError {
     #[error("invalid export options: {0}")]
     InvalidOptions(String),
     /// Reading or writing a file failed.
-    #[error("{path}: {source}")]
-    Io {
-        path: PathBuf,
-        #[source]
-        source: std::io::Error,
-    },
+    /// (The I/O error is part of the message, not a separate cause, so it prints once.)
+    #[error("{path}: {error}")]
+    Io { path: PathBuf, error: std::io::Error },
     /// The H.264 encoder or decoder refused.
     #[error("H.264: {0}")]
     Video(String),
@@ -41,6 +38,6 @@ pub enum MediaError {
 impl MediaError {
     /// Wraps an I/O error with the path it concerns.
     pub fn io(path: impl Into<PathBuf>, source: std::io::Error) -> Self {
-        MediaError::Io { path: path.into(), source }
+        MediaError::Io { path: path.into(), error: source }
     }
 }

@@ -255,10 +255,10 @@ fn periods(r: &Luma, horizontal: bool) -> Vec<f32> {
         while (k as f32 * p0) as usize + 2 <= max_lag {
             let centre = (k as f32 * p0).round() as usize;
             let window = (centre.saturating_sub(2).max(9))..=(centre + 2).min(max_lag);
-            if let Some(best) = window.clone().filter(|&m| ac[m] > ac[m - 1] && ac[m] >= ac[m + 1]).max_by(|&a, &b| ac[a].total_cmp(&ac[b])) {
-                if ac[best] > 0.3 * ac[base] {
-                    p = interp(best) / k as f32;
-                }
+            if let Some(best) = window.filter(|&m| ac[m] > ac[m - 1] && ac[m] >= ac[m + 1]).max_by(|&a, &b| ac[a].total_cmp(&ac[b]))
+                && ac[best] > 0.3 * ac[base]
+            {
+                p = interp(best) / k as f32;
             }
             k += 1;
         }

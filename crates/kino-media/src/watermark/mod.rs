@@ -30,5 +30,5 @@ pub const GRID: usize = 16;
 /// transform blocks; 8 and up survive low-quality re-encodes.
 pub fn cell_size(width: usize, height: usize) -> usize {
     let side = width.min(height);
-    if side < 384 { 4 } else { 8 * ((side as f32 / 512.0).round() as usize).max(1) }
+    if side < 192 { 4 } else { 8 * ((side as f32 / 512.0).round() as usize).max(1) }
 }
