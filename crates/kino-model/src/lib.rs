@@ -1,0 +1,24 @@
+//! Kino's models, in burn 0.22 (the backend is a run-time [`burn::tensor::Device`]: flex on
+//! CPU, wgpu natively, WebGPU in the browser).
+//!
+//! - [`text`]: all-MiniLM-L6-v2, the pretrained prompt encoder (token states and sentence
+//!   embeddings), loaded from safetensors.
+//! - [`video_vae`]: causal 3D conv VAE, 4x time and 8x space (`[3, 24, 64, 64]` → `[8, 6, 8, 8]`).
+//! - [`audio_vae`]: 1D conv VAE whose latent frames align with the video latent frames.
+//! - [`dit`]: the diffusion transformer over joint video and audio tokens.
+//! - [`flow`]: rectified-flow loss, Euler and Heun samplers, classifier-free guidance.
+//!
+//! Every public `forward`/`encode`/`decode` checks its input shapes and returns a
+//! [`ShapeError`] instead of panicking. Training loops live in `kino-train`; this crate holds
+//! the models and their inference.
+
+pub mod audio_vae;
+pub mod dit;
+pub mod flow;
+pub mod layers;
+pub mod shape;
+pub mod text;
+pub mod video_vae;
+
+pub use dit::{Conditioning, JointLatents, Kino, KinoConfig};
+pub use shape::ShapeError;

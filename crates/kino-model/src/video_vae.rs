@@ -1,0 +1,332 @@
+//! The video autoencoder: a causal 3D convolutional VAE with 4x temporal and 8x spatial
+//! compression (after LTX-Video's and CogVideoX's VAEs, much smaller).
+//!
+//! A 64x64 clip of 24 frames becomes a latent of `[8, 6, 8, 8]` (channels, frames, height,
+//! width): latent frame `k` covers video frames `4k..4k+3` and, being causal, depends on no
+//! later frame, so "extend" can continue a clip from its last latent frames. We chose plain
+//! groups of four over CogVideoX's separate first frame (`1 + 24/4` latent frames) because 24
+//! is a multiple of 4 and the audio latents then align with whole latent frames (see
+//! [`crate::audio_vae`]).
+//!
+//! Layout (`p` = 4, widths `[c0, c1, c2]`):
+//!
+//! ```text
+//! encoder: [b,3,T,H,W] → space-to-channels 4x4 → [b,48,T,H/4,W/4] → conv → c0
+//!          → res(c0) → down(t2,s2) → [b,c1,T/2,H/8,W/8] → res(c1) → down(t2) → [b,c2,T/4,H/8,W/8]
+//!          → res(c2) → norm, silu, conv → mean, log-variance [b,L,T/4,H/8,W/8] each
+//! decoder: the mirror image, with nearest upsampling before a causal conv, channels-to-space at the end
+//! ```
+//!
+//! Both halves also have a parameter-free shortcut (DC-AE's residual autoencoding, Chen et al.,
+//! 2024): the encoder adds each 4x8x8 block's mean colour to latent channels 0..3, and the
+//! decoder adds latent channels 0..3, upsampled, to its output. A fresh autoencoder therefore
+//! already reconstructs a blocky average of the clip, and the convolutions learn the detail;
+//! without it, training on a CPU budget stays stuck near the mean frame for hundreds of steps.
+
+use burn::module::{Module, Param};
+use burn::tensor::activation::silu;
+use burn::tensor::{Device, Distribution, Tensor};
+use serde::{Deserialize, Serialize};
+
+use crate::layers::{CausalConv3d, CausalConv3dConfig, ChannelNorm, ChannelNormConfig, channels_to_space, space_to_channels, upsample_nearest};
+use crate::shape::ShapeError;
+
+/// Frames per latent frame.
+pub const TIME_COMPRESSION: usize = 4;
+/// Pixels per latent pixel, on each side.
+pub const SPACE_COMPRESSION: usize = 8;
+
+/// Shape of the video autoencoder.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct VideoVaeConfig {
+    /// Colour channels of the video (3, RGB in `[-1, 1]`).
+    pub channels: usize,
+    /// Side of the pixel blocks folded into channels at the input (4): the first 4x of the
+    /// spatial compression costs one reshape instead of convolutions at full resolution.
+    pub patch: usize,
+    /// Widths of the three resolutions `[T x H/4, T/2 x H/8, T/4 x H/8]`.
+    pub widths: [usize; 3],
+    /// Latent channels (8; at least `channels`, the first `channels` carry the block means).
+    pub latent_channels: usize,
+    /// Weight of the KL term relative to the mean squared error (small: a nearly deterministic
+    /// autoencoder whose latent is still smooth enough to diffuse in).
+    pub kl_weight: f64,
+    /// Starting log-variance of the posterior (-6: std 0.05). At 0 the sampling noise drowns
+    /// the untrained latent and the decoder learns only the mean frame for a long while.
+    pub initial_log_var: f64,
+}
+
+impl VideoVaeConfig {
+    /// The 64x64, 24-frame preset: latent `[8, 6, 8, 8]`, 2.4 M parameters.
+    pub fn vae_64() -> Self {
+        VideoVaeConfig { channels: 3, patch: 4, widths: [48, 64, 96], latent_channels: 8, kl_weight: 1e-6, initial_log_var: -6.0 }
+    }
+
+    /// A tiny configuration for tests.
+    pub fn tiny() -> Self {
+        VideoVaeConfig { channels: 3, patch: 4, widths: [8, 8, 8], latent_channels: 4, kl_weight: 1e-6, initial_log_var: -6.0 }
+    }
+
+    /// Latent shape `[channels, frames, height, width]` of a clip of `frames x height x width`.
+    pub fn latent_shape(&self, frames: usize, height: usize, width: usize) -> [usize; 4] {
+        [self.latent_channels, frames / TIME_COMPRESSION, height / SPACE_COMPRESSION, width / SPACE_COMPRESSION]
+    }
+
+    pub fn init(&self, device: &Device) -> VideoVae {
+        let [c0, c1, c2] = self.widths;
+        let folded = self.channels * self.patch * self.patch;
+        let l = self.latent_channels;
+        let down_space = SPACE_COMPRESSION / self.patch;
+        VideoVae {
+            encoder: VideoEncoder {
+                conv_in: CausalConv3dConfig::new(folded, c0, 3).init(device),
+                res0: ResBlock3dConfig { channels: c0 }.init(device),
+                down0: CausalConv3dConfig::new(c0, c1, 3).with_stride([2, down_space, down_space]).init(device),
+                res1: ResBlock3dConfig { channels: c1 }.init(device),
+                down1: CausalConv3dConfig::new(c1, c2, 3).with_stride([2, 1, 1]).init(device),
+                res2: ResBlock3dConfig { channels: c2 }.init(device),
+                norm_out: ChannelNormConfig::new(c2).init(device),
+                conv_out: log_var_bias(CausalConv3dConfig::new(c2, 2 * l, 3).init(device), l, self.initial_log_var),
+                patch: self.patch,
+            },
+            decoder: VideoDecoder {
+                conv_in: CausalConv3dConfig::new(l, c2, 3).init(device),
+                res2: ResBlock3dConfig { channels: c2 }.init(device),
+                up1: CausalConv3dConfig::new(c2, c1, 3).init(device),
+                res1: ResBlock3dConfig { channels: c1 }.init(device),
+                up0: CausalConv3dConfig::new(c1, c0, 3).init(device),
+                res0: ResBlock3dConfig { channels: c0 }.init(device),
+                norm_out: ChannelNormConfig::new(c0).init(device),
+                // Starts at zero: a fresh decoder outputs exactly the shortcut's block means.
+                conv_out: zero_weights(CausalConv3dConfig::new(c0, folded, 3).init(device)),
+                patch: self.patch,
+                up_space: down_space,
+            },
+            latent_channels: l,
+            kl_weight: self.kl_weight,
+        }
+    }
+}
+
+/// Sets the bias of the log-variance half (the last `l` outputs) of `conv` to `value`.
+fn log_var_bias(mut conv: CausalConv3d, l: usize, value: f64) -> CausalConv3d {
+    if let Some(bias) = conv.conv.bias.take() {
+        let device = bias.val().device();
+        conv.conv.bias = Some(Param::from_tensor(Tensor::cat(vec![Tensor::zeros([l], &device), Tensor::full([l], value, &device)], 0)));
+    }
+    conv
+}
+
+/// `conv` with its weights and bias set to zero.
+fn zero_weights(mut conv: CausalConv3d) -> CausalConv3d {
+    conv.conv.weight = Param::from_tensor(conv.conv.weight.val().zeros_like());
+    conv.conv.bias = conv.conv.bias.take().map(|b| Param::from_tensor(b.val().zeros_like()));
+    conv
+}
+
+/// Encoder and decoder.
+#[derive(Module, Debug)]
+pub struct VideoVae {
+    pub encoder: VideoEncoder,
+    pub decoder: VideoDecoder,
+    pub latent_channels: usize,
+    pub kl_weight: f64,
+}
+
+/// The encoder's posterior: a diagonal Gaussian per latent value.
+#[derive(Debug, Clone)]
+pub struct Posterior {
+    /// `[batch, latent, frames/4, height/8, width/8]`.
+    pub mean: Tensor<5>,
+    /// Same shape; clamped to `[-30, 20]`.
+    pub log_var: Tensor<5>,
+}
+
+impl Posterior {
+    /// A sample `mean + std * noise`.
+    pub fn sample(&self) -> Tensor<5> {
+        let noise = self.mean.random_like(Distribution::Normal(0.0, 1.0));
+        self.mean.clone() + self.log_var.clone().mul_scalar(0.5).exp() * noise
+    }
+
+    /// KL divergence to the unit Gaussian, averaged over every latent value.
+    pub fn kl(&self) -> Tensor<1> {
+        let var = self.log_var.clone().exp();
+        (self.mean.clone().powi_scalar(2) + var - self.log_var.clone()).sub_scalar(1.0).mul_scalar(0.5).mean()
+    }
+}
+
+/// What one training pass of the autoencoder gives.
+#[derive(Debug, Clone)]
+pub struct VideoVaeOutput {
+    /// `[batch, 3, frames, height, width]`.
+    pub reconstruction: Tensor<5>,
+    pub posterior: Posterior,
+    /// Mean squared error of the reconstruction, `[1]`.
+    pub mse: Tensor<1>,
+    /// KL of the posterior, `[1]`.
+    pub kl: Tensor<1>,
+    /// `mse + kl_weight * kl`, `[1]`.
+    pub loss: Tensor<1>,
+}
+
+impl VideoVae {
+    /// Checks that `video` is `[batch, 3, frames, height, width]` with frames a multiple of 4 and
+    /// sides multiples of 8.
+    pub fn check_video(&self, video: &Tensor<5>) -> Result<(), ShapeError> {
+        let [b, c, t, h, w] = video.dims();
+        let channels = self.encoder.conv_in.conv.weight.dims()[1] / (self.encoder.patch * self.encoder.patch);
+        ShapeError::check(
+            b > 0 && c == channels && t > 0 && t % TIME_COMPRESSION == 0 && h > 0 && h % SPACE_COMPRESSION == 0 && w > 0 && w % SPACE_COMPRESSION == 0,
+            "video",
+            || format!("[batch, {channels}, frames (multiple of 4), height (multiple of 8), width (multiple of 8)]"),
+            &[b, c, t, h, w],
+        )
+    }
+
+    /// Checks that `latent` is `[batch, latent_channels, frames, height, width]`.
+    pub fn check_latent(&self, latent: &Tensor<5>) -> Result<(), ShapeError> {
+        let dims = latent.dims();
+        let l = self.latent_channels;
+        ShapeError::check(dims[1] == l && dims.iter().all(|d| *d > 0), "video latent", || format!("[batch, {l}, frames, height, width]"), &dims)
+    }
+
+    /// # Shapes
+    /// - `video`: `[batch, 3, frames, height, width]` in `[-1, 1]`
+    /// - returns the posterior over `[batch, latent, frames/4, height/8, width/8]`
+    pub fn encode(&self, video: Tensor<5>) -> Result<Posterior, ShapeError> {
+        self.check_video(&video)?;
+        Ok(self.encoder.forward(video))
+    }
+
+    /// # Shapes
+    /// - `latent`: `[batch, latent, frames, height, width]`
+    /// - returns `[batch, 3, frames*4, height*8, width*8]`
+    pub fn decode(&self, latent: Tensor<5>) -> Result<Tensor<5>, ShapeError> {
+        self.check_latent(&latent)?;
+        Ok(self.decoder.forward(latent))
+    }
+
+    /// Encode, sample, decode, and the loss against the input.
+    ///
+    /// # Shapes
+    /// - `video`: `[batch, 3, frames, height, width]` in `[-1, 1]`
+    pub fn forward(&self, video: Tensor<5>) -> Result<VideoVaeOutput, ShapeError> {
+        let posterior = self.encode(video.clone())?;
+        let reconstruction = self.decoder.forward(posterior.sample());
+        let mse = (reconstruction.clone() - video).powi_scalar(2).mean();
+        let kl = posterior.kl();
+        let loss = mse.clone() + kl.clone().mul_scalar(self.kl_weight);
+        Ok(VideoVaeOutput { reconstruction, posterior, mse, kl, loss })
+    }
+}
+
+#[derive(Module, Debug)]
+pub struct VideoEncoder {
+    pub conv_in: CausalConv3d,
+    pub res0: ResBlock3d,
+    pub down0: CausalConv3d,
+    pub res1: ResBlock3d,
+    pub down1: CausalConv3d,
+    pub res2: ResBlock3d,
+    pub norm_out: ChannelNorm,
+    pub conv_out: CausalConv3d,
+    pub patch: usize,
+}
+
+impl VideoEncoder {
+    /// # Shapes
+    /// - `video`: `[b, 3, t, h, w]` → posterior over `[b, latent, t/4, h/8, w/8]`
+    pub fn forward(&self, video: Tensor<5>) -> Posterior {
+        let shortcut = block_means(video.clone()); // [b, 3, t/4, h/8, w/8]
+        let x = space_to_channels(video, self.patch); // [b, 48, t, h/4, w/4]
+        let x = self.res0.forward(self.conv_in.forward(x));
+        let x = self.res1.forward(self.down0.forward(x)); // [b, c1, t/2, h/8, w/8]
+        let x = self.res2.forward(self.down1.forward(x)); // [b, c2, t/4, h/8, w/8]
+        let moments = self.conv_out.forward(silu(self.norm_out.forward(x)));
+        let [b, l2, t, h, w] = moments.dims();
+        let l = l2 / 2;
+        let [_, colours, ..] = shortcut.dims();
+        let shortcut = Tensor::cat(vec![shortcut, Tensor::zeros([b, l - colours, t, h, w], &moments.device())], 1); // [b, l, t, h, w]
+        let mean = moments.clone().narrow(1, 0, l) + shortcut;
+        let log_var = moments.narrow(1, l, l).clamp(-30.0, 20.0);
+        Posterior { mean, log_var }
+    }
+}
+
+#[derive(Module, Debug)]
+pub struct VideoDecoder {
+    pub conv_in: CausalConv3d,
+    pub res2: ResBlock3d,
+    pub up1: CausalConv3d,
+    pub res1: ResBlock3d,
+    pub up0: CausalConv3d,
+    pub res0: ResBlock3d,
+    pub norm_out: ChannelNorm,
+    pub conv_out: CausalConv3d,
+    pub patch: usize,
+    /// Spatial upsampling factor of `up0` (8 / patch).
+    pub up_space: usize,
+}
+
+impl VideoDecoder {
+    /// # Shapes
+    /// - `latent`: `[b, latent, t, h, w]` → `[b, 3, 4t, 8h, 8w]`
+    pub fn forward(&self, latent: Tensor<5>) -> Tensor<5> {
+        let colours = self.conv_out.conv.weight.dims()[0] / (self.patch * self.patch);
+        let shortcut = upsample_nearest(latent.clone().narrow(1, 0, colours), TIME_COMPRESSION, SPACE_COMPRESSION); // [b, 3, 4t, 8h, 8w]
+        let x = self.res2.forward(self.conv_in.forward(latent));
+        let x = self.res1.forward(self.up1.forward(upsample_nearest(x, 2, 1))); // [b, c1, 2t, h, w]
+        let x = self.res0.forward(self.up0.forward(upsample_nearest(x, 2, self.up_space))); // [b, c0, 4t, 2h, 2w]
+        let x = self.conv_out.forward(silu(self.norm_out.forward(x)));
+        channels_to_space(x, self.patch) + shortcut // [b, 3, 4t, 8h, 8w]
+    }
+}
+
+/// The mean of every `4 x 8 x 8` block (one latent pixel's worth) of each channel.
+///
+/// # Shapes
+/// - `x`: `[b, c, t, h, w]` → `[b, c, t/4, h/8, w/8]`
+pub fn block_means(x: Tensor<5>) -> Tensor<5> {
+    let [b, c, t, h, w] = x.dims();
+    let (ft, fs) = (TIME_COMPRESSION, SPACE_COMPRESSION);
+    let x = x.reshape([b * c * (t / ft), ft, h / fs, fs, w / fs, fs]).mean_dim(5).mean_dim(3).mean_dim(1); // [bc t/4, 1, h/8, 1, w/8, 1]
+    x.reshape([b, c, t / ft, h / fs, w / fs])
+}
+
+/// A residual block: `x + conv(silu(norm(conv(silu(norm(x))))))`.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct ResBlock3dConfig {
+    /// Channels in and out.
+    pub channels: usize,
+}
+
+impl ResBlock3dConfig {
+    pub fn init(&self, device: &Device) -> ResBlock3d {
+        let c = self.channels;
+        ResBlock3d {
+            norm1: ChannelNormConfig::new(c).init(device),
+            conv1: CausalConv3dConfig::new(c, c, 3).init(device),
+            norm2: ChannelNormConfig::new(c).init(device),
+            conv2: CausalConv3dConfig::new(c, c, 3).init(device),
+        }
+    }
+}
+
+#[derive(Module, Debug)]
+pub struct ResBlock3d {
+    pub norm1: ChannelNorm,
+    pub conv1: CausalConv3d,
+    pub norm2: ChannelNorm,
+    pub conv2: CausalConv3d,
+}
+
+impl ResBlock3d {
+    /// # Shapes
+    /// - `x`: `[b, c, t, h, w]` → same
+    pub fn forward(&self, x: Tensor<5>) -> Tensor<5> {
+        let h = self.conv1.forward(silu(self.norm1.forward(x.clone())));
+        let h = self.conv2.forward(silu(self.norm2.forward(h)));
+        x + h
+    }
+}

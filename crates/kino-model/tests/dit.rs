@@ -1,0 +1,211 @@
+//! The diffusion transformer and the flow-matching samplers (tiny configuration, random weights).
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use burn::tensor::{Bool, Device, Distribution, Tensor, TensorData};
+use kino_model::dit::{Conditioning, IdentityTokens, JointLatents, Kino, KinoConfig};
+use kino_model::flow::{self, Guided, Sampler, VelocityField, euler_step, guide, heun_step, schedule};
+use kino_model::shape::ShapeError;
+use kino_model::text::TextStates;
+
+fn max_abs_diff<const D: usize>(a: Tensor<D>, b: Tensor<D>) -> f32 {
+    (a - b).abs().max().into_scalar::<f32>()
+}
+
+fn latents(config: &KinoConfig, b: usize, device: &Device) -> JointLatents {
+    let [c, t, h, w] = config.video_latent;
+    let [ac, af] = config.audio_latent;
+    JointLatents {
+        video: Tensor::random([b, c, t, h, w], Distribution::Normal(0.0, 1.0), device),
+        audio: Tensor::random([b, ac, af], Distribution::Normal(0.0, 1.0), device),
+    }
+}
+
+fn text(config: &KinoConfig, b: usize, tokens: usize, device: &Device) -> TextStates {
+    TextStates {
+        states: Tensor::random([b, tokens, config.text_width], Distribution::Normal(0.0, 1.0), device),
+        mask: Tensor::<2, Bool>::full([b, tokens], true, device),
+    }
+}
+
+/// A model whose output layers are no longer zero (a fresh one predicts exactly zero).
+fn perturbed(config: &KinoConfig, device: &Device) -> Kino {
+    let mut model = config.init(device);
+    let noise = |w: &burn::nn::Linear| Tensor::<2>::random(w.weight.val().dims(), Distribution::Normal(0.0, 0.1), device);
+    model.video_out.weight = burn::module::Param::from_tensor(noise(&model.video_out));
+    model.audio_out.weight = burn::module::Param::from_tensor(noise(&model.audio_out));
+    for block in &mut model.blocks {
+        block.modulation.weight = burn::module::Param::from_tensor(noise(&block.modulation));
+    }
+    model.modulation_out.weight = burn::module::Param::from_tensor(noise(&model.modulation_out));
+    model
+}
+
+#[test]
+fn presets_have_the_documented_token_counts() {
+    let teacher = KinoConfig::teacher_64();
+    assert_eq!(teacher.video_grid(), [6, 4, 4]);
+    assert_eq!(teacher.video_tokens(), 96);
+    assert_eq!(teacher.audio_tokens(), 24);
+    assert_eq!(KinoConfig::student_64().video_tokens(), 96);
+}
+
+#[test]
+fn teacher_preset_fits_the_autoencoders() {
+    use kino_model::audio_vae::{AudioVaeConfig, MODEL_RATE};
+    use kino_model::video_vae::VideoVaeConfig;
+    let teacher = KinoConfig::teacher_64();
+    assert_eq!(teacher.video_latent, VideoVaeConfig::vae_64().latent_shape(24, 64, 64));
+    let audio = AudioVaeConfig::audio_64();
+    let samples = 2 * MODEL_RATE as usize; // 24 frames at 12 fps
+    assert_eq!(teacher.audio_latent, [audio.latent_channels, samples / audio.hop()]);
+    // Every video frame owns a whole number of audio tokens.
+    assert_eq!(teacher.audio_tokens() % (teacher.video_latent[1] * teacher.frames_per_latent), 0);
+}
+
+#[test]
+fn forward_keeps_the_latent_shapes() {
+    let device = Device::flex();
+    let config = KinoConfig::tiny();
+    let model = perturbed(&config, &device);
+    let x = latents(&config, 2, &device);
+    let t = Tensor::<1>::from_data(TensorData::new(vec![0.3f32, 0.9], [2]), &device);
+    let cond = Conditioning {
+        text: Some(text(&config, 2, 5, &device)),
+        identity: Some(IdentityTokens { tokens: Tensor::zeros([2, 3, config.identity_width], &device), mask: Tensor::<2, Bool>::full([2, 3], true, &device) }),
+    };
+    let v = model.forward(&x, t.clone(), &cond).expect("valid shapes");
+    assert_eq!(v.video.dims(), x.video.dims());
+    assert_eq!(v.audio.dims(), x.audio.dims());
+    assert!(v.video.abs().max().into_scalar::<f32>() > 0.0);
+    // Unconditional works too, and differs from the conditional prediction.
+    let u = model.forward(&x, t, &Conditioning::unconditional()).expect("valid shapes");
+    assert_eq!(u.video.dims(), x.video.dims());
+}
+
+#[test]
+fn fresh_model_predicts_zero_velocity() {
+    // AdaLN-zero: output layers start at zero.
+    let device = Device::flex();
+    let config = KinoConfig::tiny();
+    let model = config.init(&device);
+    let x = latents(&config, 1, &device);
+    let v = model.forward(&x, Tensor::full([1], 0.5, &device), &Conditioning::unconditional()).expect("shapes");
+    assert_eq!(v.video.abs().max().into_scalar::<f32>(), 0.0);
+}
+
+#[test]
+fn padding_text_tokens_changes_nothing() {
+    let device = Device::flex();
+    let config = KinoConfig::tiny();
+    let model = perturbed(&config, &device);
+    let x = latents(&config, 1, &device);
+    let t = Tensor::<1>::full([1], 0.5, &device);
+    let short = text(&config, 1, 3, &device);
+    let padded = TextStates {
+        states: Tensor::cat(vec![short.states.clone(), Tensor::random([1, 2, config.text_width], Distribution::Normal(0.0, 1.0), &device)], 1),
+        mask: Tensor::from_data(TensorData::new(vec![true, true, true, false, false], [1, 5]), &device),
+    };
+    let a = model.forward(&x, t.clone(), &Conditioning::text(short)).expect("shapes");
+    let b = model.forward(&x, t, &Conditioning::text(padded)).expect("shapes");
+    assert!(max_abs_diff(a.video, b.video) < 1e-5);
+}
+
+#[test]
+fn wrong_shapes_are_refused() {
+    let device = Device::flex();
+    let config = KinoConfig::tiny();
+    let model = config.init(&device);
+    let good = latents(&config, 2, &device);
+    let t = Tensor::<1>::full([2], 0.5, &device);
+    let cases: Vec<(JointLatents, Tensor<1>, Conditioning, &str)> = vec![
+        (JointLatents { video: Tensor::zeros([2, 4, 2, 4, 6], &device), audio: good.audio.clone() }, t.clone(), Conditioning::unconditional(), "video latent"),
+        (JointLatents { video: good.video.clone(), audio: Tensor::zeros([2, 4, 30], &device) }, t.clone(), Conditioning::unconditional(), "audio latent"),
+        (JointLatents { video: good.video.clone(), audio: Tensor::zeros([1, 4, 32], &device) }, t.clone(), Conditioning::unconditional(), "audio latent"),
+        (good.clone(), Tensor::full([3], 0.5, &device), Conditioning::unconditional(), "time"),
+        (good.clone(), t.clone(), Conditioning::text(TextStates { states: Tensor::zeros([2, 4, 7], &device), mask: Tensor::full([2, 4], true, &device) }), "text states"),
+        (good.clone(), t.clone(), Conditioning::text(TextStates { states: Tensor::zeros([2, 4, 16], &device), mask: Tensor::full([2, 5], true, &device) }), "text mask"),
+    ];
+    for (x, t, cond, what) in cases {
+        let error: ShapeError = model.forward(&x, t, &cond).expect_err(what);
+        assert_eq!(error.what, what, "{error}");
+    }
+}
+
+/// A field that always answers zero.
+struct Still;
+impl VelocityField for Still {
+    fn velocity(&self, x: &JointLatents, _t: f64) -> Result<JointLatents, ShapeError> {
+        Ok(x.clone().lerp(0.0, x, 0.0))
+    }
+}
+
+/// The exact velocity of the path from `target` (x0) to whatever noise: `(x - target) / t`.
+struct Towards(JointLatents);
+impl VelocityField for Towards {
+    fn velocity(&self, x: &JointLatents, t: f64) -> Result<JointLatents, ShapeError> {
+        Ok(x.clone().lerp(1.0 / t, &self.0, -1.0 / t))
+    }
+}
+
+#[test]
+fn a_step_with_zero_velocity_is_the_identity() {
+    let device = Device::flex();
+    let x = latents(&KinoConfig::tiny(), 2, &device);
+    for step in [euler_step, heun_step] {
+        let y = step(&Still, x.clone(), 0.8, 0.6).expect("step");
+        assert_eq!(max_abs_diff(y.video, x.video.clone()), 0.0);
+        assert_eq!(max_abs_diff(y.audio, x.audio.clone()), 0.0);
+    }
+}
+
+#[test]
+fn samplers_follow_a_straight_path_exactly() {
+    // On a straight path the velocity is constant, so both samplers land on x0 from pure noise.
+    let device = Device::flex();
+    let config = KinoConfig::tiny();
+    let x0 = latents(&config, 1, &device);
+    let noise = x0.noise_like();
+    for sampler in [Sampler::Euler, Sampler::Heun] {
+        let mut steps = 0;
+        let out = flow::sample(&Towards(x0.clone()), noise.clone(), &schedule(4, 1.0, 3.0), sampler, |_| steps += 1).expect("sample");
+        assert_eq!(steps, 4);
+        assert!(max_abs_diff(out.video, x0.video.clone()) < 1e-4, "{sampler:?}");
+    }
+}
+
+#[test]
+fn guidance_at_scale_one_is_the_conditional_prediction() {
+    let device = Device::flex();
+    let config = KinoConfig::tiny();
+    let model = perturbed(&config, &device);
+    let x = latents(&config, 1, &device);
+    let cond = Conditioning::text(text(&config, 1, 4, &device));
+    let t = Tensor::<1>::full([1], 0.7, &device);
+    let conditional = model.forward(&x, t.clone(), &cond).expect("shapes");
+    let unconditional = model.forward(&x, t, &Conditioning::unconditional()).expect("shapes");
+    assert!(max_abs_diff(conditional.video.clone(), unconditional.video.clone()) > 1e-6, "the prompt must matter");
+    let guided = guide(conditional.clone(), unconditional.clone(), 1.0);
+    assert!(max_abs_diff(guided.video, conditional.video.clone()) < 1e-6);
+    let field = Guided { model: &model, cond, scale: 1.0 };
+    let v = field.velocity(&x, 0.7).expect("shapes");
+    assert!(max_abs_diff(v.video, conditional.video.clone()) < 1e-6);
+    // Scale 0 is the unconditional prediction.
+    let zero = guide(conditional, unconditional.clone(), 0.0);
+    assert!(max_abs_diff(zero.video, unconditional.video) < 1e-6);
+}
+
+#[test]
+fn flow_loss_is_finite_and_positive() {
+    let device = Device::flex();
+    let config = KinoConfig::tiny();
+    let model = config.init(&device);
+    let x0 = latents(&config, 2, &device);
+    let noise = x0.noise_like();
+    let loss = flow::flow_loss(&model, &x0, &noise, flow::sample_times(2, &device), &Conditioning::unconditional(), 1.0).expect("shapes");
+    let (total, video, audio) = (loss.loss.into_scalar::<f32>(), loss.video.into_scalar::<f32>(), loss.audio.into_scalar::<f32>());
+    // A fresh model predicts zero, so each term is the mean square of e - x0: about 2.
+    assert!(video > 1.0 && video < 3.0, "{video}");
+    assert!(audio > 1.0 && audio < 3.0, "{audio}");
+    assert!((total - video - audio).abs() < 1e-5);
+}

@@ -1,0 +1,100 @@
+//! Checkpoints: `model.bpk` (burnpack), `optimizer.bpk`, and `state.json` (step, clips seen,
+//! the model config and the loss history). Each file is written next to its target and renamed
+//! into place, so a crash mid-save leaves the previous checkpoint whole.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::Context;
+use burn::module::Module;
+use burn::optim::ModuleOptimizer;
+use serde::{Deserialize, Serialize};
+
+/// Progress of a run, saved with each checkpoint.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct RunState {
+    /// Which model (`vae`, `audio`, `teacher`).
+    pub task: String,
+    /// Optimiser steps taken.
+    pub step: usize,
+    /// Training clips consumed (the next clip's seed).
+    pub clips_seen: u64,
+    /// Seconds spent training, over all resumed runs.
+    pub train_seconds: f64,
+    /// The model config, as JSON.
+    pub config: serde_json::Value,
+    /// `(step, loss averaged since the previous entry)`.
+    pub history: Vec<(usize, f64)>,
+    /// Held-out evaluations: `(step, metric name, value)`.
+    pub evals: Vec<(usize, String, f64)>,
+}
+
+pub struct Checkpoint {
+    pub dir: PathBuf,
+}
+
+impl Checkpoint {
+    pub fn new(dir: &Path) -> Self {
+        Checkpoint { dir: dir.to_owned() }
+    }
+
+    pub fn exists(&self) -> bool {
+        self.dir.join("state.json").exists()
+    }
+
+    pub fn load_state(&self) -> anyhow::Result<RunState> {
+        let path = self.dir.join("state.json");
+        let bytes = std::fs::read(&path).with_context(|| format!("reading {}", path.display()))?;
+        serde_json::from_slice(&bytes).with_context(|| format!("parsing {}", path.display()))
+    }
+
+    pub fn load_model<M: Module>(&self, model: M) -> anyhow::Result<M> {
+        let path = self.dir.join("model.bpk");
+        model.try_load_file(&path).map_err(|e| anyhow::anyhow!("loading {}: {e}", path.display()))
+    }
+
+    pub fn load_optimizer(&self, optimizer: ModuleOptimizer) -> anyhow::Result<ModuleOptimizer> {
+        let path = self.dir.join("optimizer.bpk");
+        optimizer.load(&path).map_err(|e| anyhow::anyhow!("loading {}: {e}", path.display()))
+    }
+
+    pub fn save<M: Module>(&self, model: &M, optimizer: &ModuleOptimizer, state: &RunState) -> anyhow::Result<()> {
+        std::fs::create_dir_all(&self.dir).with_context(|| format!("creating {}", self.dir.display()))?;
+        let partial = |name: &str| self.dir.join(format!("{name}.partial"));
+        model.clone().save_file(partial("model.bpk")).map_err(|e| anyhow::anyhow!("saving the model: {e}"))?;
+        optimizer.save(partial("optimizer.bpk")).map_err(|e| anyhow::anyhow!("saving the optimizer: {e}"))?;
+        std::fs::write(partial("state.json"), serde_json::to_vec_pretty(state)?)?;
+        for name in ["model.bpk", "optimizer.bpk", "state.json"] {
+            std::fs::rename(partial(name), self.dir.join(name)).with_context(|| format!("moving {name} into place"))?;
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used)]
+    use super::*;
+    use burn::optim::AdamWConfig;
+    use burn::tensor::{Device, Distribution, Tensor};
+    use kino_model::video_vae::VideoVaeConfig;
+
+    #[test]
+    fn a_checkpoint_restores_the_model_and_the_state() {
+        let dir = std::env::temp_dir().join(format!("kino-train-ckpt-{}", std::process::id()));
+        let device = Device::flex();
+        let model = VideoVaeConfig::tiny().init(&device);
+        let state = RunState { task: "vae".into(), step: 7, clips_seen: 28, train_seconds: 1.5, config: serde_json::json!({"a": 1}), history: vec![(7, 0.5)], evals: vec![] };
+        let checkpoint = Checkpoint::new(&dir);
+        assert!(!checkpoint.exists());
+        checkpoint.save(&model, &AdamWConfig::new().init(), &state).expect("saves");
+        assert!(checkpoint.exists());
+        let restored = checkpoint.load_model(VideoVaeConfig::tiny().init(&device)).expect("loads");
+        let video = Tensor::<5>::random([1, 3, 4, 16, 16], Distribution::Uniform(-1.0, 1.0), &device);
+        let a = model.encode(video.clone()).expect("shape").mean;
+        let b = restored.encode(video).expect("shape").mean;
+        assert_eq!((a - b).abs().max().into_scalar::<f32>(), 0.0);
+        let loaded = checkpoint.load_state().expect("state");
+        assert_eq!((loaded.step, loaded.clips_seen, loaded.history), (7, 28, vec![(7, 0.5)]));
+        std::fs::remove_dir_all(&dir).ok();
+    }
+}

@@ -1,0 +1,71 @@
+//! `kino-train`: trains Kino's models on clips streamed from kino-world, on burn's flex CPU
+//! backend. Each command resumes from its `--out` checkpoint when one is there.
+//!
+//! ```text
+//! kino-train vae   --out models/vae   --steps 2000
+//! kino-train audio --out models/audio --steps 2000
+//! kino-train teacher --out models/teacher --vae models/vae --audio models/audio
+//! ```
+
+mod audio;
+mod checkpoint;
+mod data;
+mod teacher;
+mod train_loop;
+mod vae;
+
+use clap::{Parser, Subcommand};
+use kino_model::audio_vae::AudioVaeConfig;
+use kino_model::video_vae::VideoVaeConfig;
+
+#[derive(Debug, Parser)]
+#[command(name = "kino-train", about = "Train Kino's models on kino-world clips")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// The video autoencoder (causal 3D conv VAE, 4x time, 8x space).
+    Vae {
+        #[command(flatten)]
+        train: train_loop::TrainArgs,
+    },
+    /// The audio autoencoder (1D conv VAE aligned with the video latents).
+    Audio {
+        #[command(flatten)]
+        train: train_loop::TrainArgs,
+    },
+    /// The diffusion transformer (teacher), over the frozen autoencoders' latents.
+    Teacher {
+        #[command(flatten)]
+        train: train_loop::TrainArgs,
+        #[command(flatten)]
+        parts: teacher::TeacherArgs,
+    },
+    /// Time one clip render, for planning.
+    RenderSpeed,
+}
+
+fn main() -> anyhow::Result<()> {
+    match Cli::parse().command {
+        Command::Vae { train } => {
+            train_loop::train(&vae::VaeTask { config: VideoVaeConfig::vae_64() }, &train)?;
+        }
+        Command::Audio { train } => {
+            train_loop::train(&audio::AudioTask { config: AudioVaeConfig::audio_64() }, &train)?;
+        }
+        Command::Teacher { train, parts } => {
+            train_loop::train(&teacher::TeacherTask::new(&parts)?, &train)?;
+        }
+        Command::RenderSpeed => {
+            let started = std::time::Instant::now();
+            for seed in 0..20 {
+                data::clip(seed)?;
+            }
+            println!("{:.1} ms per clip", started.elapsed().as_secs_f64() * 1000.0 / 20.0);
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,200 @@
+//! `kino-train teacher`: the diffusion transformer on rectified flow, over the latents of the
+//! trained (frozen) video and audio autoencoders, conditioned on MiniLM states of the clip's
+//! captions. The prompt is dropped for 10% of the clips so classifier-free guidance works.
+//!
+//! Held-out metric: the flow loss at fixed times (0.25, 0.5, 0.75) and fixed noise, and a
+//! contact sheet of one clip sampled (Euler, 20 steps, guidance 3) for a held-out caption.
+
+use std::cell::Cell;
+use std::path::{Path, PathBuf};
+
+use anyhow::Context;
+use burn::tensor::{Bool, Device, Distribution, Tensor, TensorData};
+use kino_model::audio_vae::{AudioVae, AudioVaeConfig};
+use kino_model::dit::{Conditioning, JointLatents, Kino, KinoConfig};
+use kino_model::flow::{self, Guided, Sampler};
+use kino_model::text::{TextEncoder, TextStates};
+use kino_model::video_vae::{VideoVae, VideoVaeConfig};
+use kino_world::Clip;
+use serde::{Deserialize, Serialize};
+
+use crate::checkpoint::Checkpoint;
+use crate::data::{audio_tensor, frames_of, video_tensor};
+use crate::train_loop::Task;
+
+/// Where the frozen parts come from.
+#[derive(Debug, Clone, clap::Args)]
+pub struct TeacherArgs {
+    /// Checkpoint folder of the trained video autoencoder.
+    #[arg(long, default_value = "models/vae")]
+    pub vae: PathBuf,
+    /// Checkpoint folder of the trained audio autoencoder.
+    #[arg(long, default_value = "models/audio")]
+    pub audio: PathBuf,
+    /// MiniLM folder (from `cargo xtask fetch-models`).
+    #[arg(long)]
+    pub text_model: Option<PathBuf>,
+    /// Chance that a clip's prompt is dropped (for classifier-free guidance).
+    #[arg(long, default_value_t = 0.1)]
+    pub drop_prompt: f64,
+}
+
+/// What the teacher's checkpoint records besides the transformer's config.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TeacherConfig {
+    pub model: KinoConfig,
+    /// Multiplies the video autoencoder's latent mean to give unit variance.
+    pub video_scale: f64,
+    /// The same for the audio latents.
+    pub audio_scale: f64,
+    /// Weight of the audio velocity error in the loss.
+    pub audio_weight: f64,
+}
+
+pub struct TeacherTask {
+    pub config: TeacherConfig,
+    vae: VideoVae,
+    audio: AudioVae,
+    text: TextEncoder,
+    drop_prompt: f64,
+    counter: Cell<u64>,
+}
+
+/// Frozen encoders on the plain CPU device.
+fn frozen(args: &TeacherArgs) -> anyhow::Result<(VideoVae, AudioVae, TextEncoder)> {
+    let plain = Device::flex();
+    let vae = Checkpoint::new(&args.vae).load_model(VideoVaeConfig::vae_64().init(&plain)).context("the video autoencoder (train it with `kino-train vae`)")?;
+    let audio = Checkpoint::new(&args.audio).load_model(AudioVaeConfig::audio_64().init(&plain)).context("the audio autoencoder (train it with `kino-train audio`)")?;
+    let dir = args.text_model.clone().unwrap_or_else(TextEncoder::default_dir);
+    let text = TextEncoder::load(&dir, &plain)?;
+    Ok((vae, audio, text))
+}
+
+impl TeacherTask {
+    pub fn new(args: &TeacherArgs) -> anyhow::Result<Self> {
+        let (vae, audio, text) = frozen(args)?;
+        // Latent scales from 16 clips that training never sees (fixed seeds, so a resumed run
+        // computes the same numbers).
+        let plain = Device::flex();
+        let clips: Vec<Clip> = (0..16).map(|i| crate::data::clip(crate::data::HELD_OUT_SEED / 2 + i)).collect::<anyhow::Result<_>>()?;
+        let zv = vae.encode(video_tensor(&clips, &plain))?.mean;
+        let za = audio.encode(audio_tensor(&clips, &plain))?.mean;
+        let std = |x: Tensor<1>| {
+            let mean = x.clone().mean().into_scalar::<f32>();
+            f64::from(x.sub_scalar(mean).powi_scalar(2).mean().into_scalar::<f32>()).sqrt()
+        };
+        let [b, c, t, h, w] = zv.dims();
+        let [_, ac, af] = za.dims();
+        let (sv, sa) = (std(zv.reshape([b * c * t * h * w])), std(za.reshape([b * ac * af])));
+        let round = |s: f64| (1.0 / s.max(1e-6) * 1000.0).round() / 1000.0;
+        let config = TeacherConfig { model: KinoConfig::teacher_64(), video_scale: round(sv), audio_scale: round(sa), audio_weight: 1.0 };
+        eprintln!("latent std: video {sv:.4}, audio {sa:.4}");
+        Ok(TeacherTask { config, vae, audio, text, drop_prompt: args.drop_prompt, counter: Cell::new(0) })
+    }
+
+    /// Clean latents (scaled to unit variance) and prompt states of `clips`, on `device`.
+    fn encode(&self, clips: &[Clip], device: &Device, drop: bool) -> anyhow::Result<(JointLatents, TextStates)> {
+        let plain = Device::flex();
+        let video = self.vae.encode(video_tensor(clips, &plain))?.mean.mul_scalar(self.config.video_scale);
+        let audio = self.audio.encode(audio_tensor(clips, &plain))?.mean.mul_scalar(self.config.audio_scale);
+        // One caption per clip, rotating through each clip's captions.
+        let prompts: Vec<&str> = clips
+            .iter()
+            .map(|c| {
+                let n = self.counter.get();
+                self.counter.set(n + 1);
+                c.captions.get(n as usize % c.captions.len().max(1)).map_or("", String::as_str)
+            })
+            .collect();
+        let text = self.text.encode(&prompts)?;
+        let [b, n] = text.mask.dims();
+        let mut mask = text.mask.into_data().try_to_vec::<bool>().map_err(|e| anyhow::anyhow!("{e:?}"))?;
+        if drop {
+            let coins = Tensor::<1>::random([b], Distribution::Default, &plain).into_data().try_to_vec::<f32>().map_err(|e| anyhow::anyhow!("{e:?}"))?;
+            for (i, coin) in coins.iter().enumerate() {
+                if f64::from(*coin) < self.drop_prompt {
+                    mask[i * n..(i + 1) * n].fill(false);
+                }
+            }
+        }
+        let to = |x: Tensor<5>| Tensor::<5>::from_data(x.into_data(), device);
+        let latents = JointLatents { video: to(video), audio: Tensor::from_data(audio.into_data(), device) };
+        let text = TextStates { states: Tensor::from_data(text.states.into_data(), device), mask: Tensor::<2, Bool>::from_data(TensorData::new(mask, [b, n]), device) };
+        Ok((latents, text))
+    }
+
+    /// Frames of a clip generated for `prompt` (Euler, `steps` steps, guidance `scale`).
+    pub fn generate(&self, model: &Kino, prompt: &str, steps: usize, scale: f64, device: &Device) -> anyhow::Result<Vec<kino_world::Frame>> {
+        let text = self.text.encode(&[prompt])?;
+        let [c, t, h, w] = self.config.model.video_latent;
+        let [ac, af] = self.config.model.audio_latent;
+        let noise = JointLatents { video: Tensor::random([1, c, t, h, w], Distribution::Normal(0.0, 1.0), device), audio: Tensor::random([1, ac, af], Distribution::Normal(0.0, 1.0), device) };
+        let field = Guided { model, cond: Conditioning::text(text), scale };
+        let x = flow::sample(&field, noise, &flow::schedule(steps, 1.0, 3.0), Sampler::Euler, |_| ())?;
+        let video = self.vae.decode(x.video.div_scalar(self.config.video_scale))?.clamp(-1.0, 1.0);
+        frames_of(&video, 0)
+    }
+}
+
+impl Task for TeacherTask {
+    type Model = Kino;
+    const NAME: &'static str = "teacher";
+
+    fn config_json(&self) -> serde_json::Value {
+        serde_json::to_value(&self.config).unwrap_or_default()
+    }
+
+    fn init(&self, device: &Device) -> Kino {
+        self.config.model.init(device)
+    }
+
+    fn loss(&self, model: &Kino, clips: &[Clip], device: &Device) -> anyhow::Result<(Tensor<1>, Vec<(&'static str, f64)>)> {
+        let (x0, text) = self.encode(clips, device, true)?;
+        let noise = x0.noise_like();
+        let t = flow::sample_times(clips.len(), device);
+        let loss = flow::flow_loss(model, &x0, &noise, t, &Conditioning::text(text), self.config.audio_weight)?;
+        let video = f64::from(loss.video.into_scalar::<f32>());
+        let audio = f64::from(loss.audio.into_scalar::<f32>());
+        Ok((loss.loss, vec![("video", video), ("audio", audio)]))
+    }
+
+    fn evaluate(&self, model: &Kino, clips: &[Clip], device: &Device, out: &Path, step: usize) -> anyhow::Result<Vec<(String, f64)>> {
+        let (x0, text) = self.encode(clips, device, false)?;
+        let noise = JointLatents { video: fixed_noise(x0.video.dims(), 7, device), audio: fixed_noise(x0.audio.dims(), 8, device) };
+        let cond = Conditioning::text(text);
+        let mut total = 0.0;
+        for t in [0.25, 0.5, 0.75] {
+            let times = Tensor::<1>::full([clips.len()], t, device);
+            total += f64::from(flow::flow_loss(model, &x0, &noise, times, &cond, self.config.audio_weight)?.loss.into_scalar::<f32>()) / 3.0;
+        }
+        let prompt = clips.first().and_then(|c| c.captions.first()).map_or("a red ball bounces on a wooden floor", String::as_str);
+        let frames = self.generate(model, prompt, 20, 3.0, device)?;
+        let path = out.join(format!("sample-{step:06}.png"));
+        let sheet = kino_world::output::contact_sheet(&frames, 12);
+        std::fs::write(&path, kino_world::output::png_bytes(&sheet, &path)?)?;
+        std::fs::write(out.join(format!("sample-{step:06}.txt")), format!("{prompt}\n"))?;
+        Ok(vec![("flow_loss".into(), total)])
+    }
+}
+
+/// Standard normal noise from a fixed seed, made on the host (so evaluations repeat exactly and
+/// leave the device's random stream alone).
+fn fixed_noise<const D: usize>(shape: [usize; D], seed: u64, device: &Device) -> Tensor<D> {
+    let mut state = seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1;
+    let mut uniform = move || {
+        // splitmix64
+        state = state.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = state;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        ((z ^ (z >> 31)) >> 11) as f64 / (1u64 << 53) as f64
+    };
+    let n: usize = shape.iter().product();
+    let values: Vec<f32> = (0..n)
+        .map(|_| {
+            let (u1, u2) = (uniform().max(1e-12), uniform());
+            ((-2.0 * u1.ln()).sqrt() * (std::f64::consts::TAU * u2).cos()) as f32
+        })
+        .collect();
+    Tensor::from_data(TensorData::new(values, shape), device)
+}

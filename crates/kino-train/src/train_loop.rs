@@ -1,0 +1,163 @@
+//! The loop every model shares: batches from the clip stream, a loss, AdamW, a progress bar
+//! with the loss and clips/s, a loss log, held-out evaluation and checkpoints with resume.
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::time::Instant;
+
+use anyhow::Context;
+use burn::module::Module;
+use burn::optim::{AdamWConfig, GradientsParams};
+use burn::tensor::{Device, Tensor};
+use indicatif::{ProgressBar, ProgressStyle};
+use kino_world::Clip;
+
+use crate::checkpoint::{Checkpoint, RunState};
+use crate::data::ClipStream;
+
+/// Options every training command takes.
+#[derive(Debug, Clone, clap::Args)]
+pub struct TrainArgs {
+    /// Checkpoint folder (created; resumed from when it holds a checkpoint).
+    #[arg(long, env = "KINO_TRAIN_OUT")]
+    pub out: PathBuf,
+    /// Train until this many optimiser steps in total (a resumed run counts its earlier steps).
+    #[arg(long, default_value_t = 1000)]
+    pub steps: usize,
+    /// Clips per step.
+    #[arg(long, default_value_t = 4)]
+    pub batch: usize,
+    /// Peak learning rate (AdamW), reached after a linear warm-up.
+    #[arg(long, default_value_t = 1e-3)]
+    pub lr: f64,
+    /// Warm-up steps.
+    #[arg(long, default_value_t = 50)]
+    pub warmup: usize,
+    /// Save a checkpoint every this many steps (and at the end).
+    #[arg(long, default_value_t = 100)]
+    pub save_every: usize,
+    /// Evaluate on held-out clips every this many steps (0: only at the end).
+    #[arg(long, default_value_t = 0)]
+    pub eval_every: usize,
+    /// Held-out clips per evaluation.
+    #[arg(long, default_value_t = 8)]
+    pub eval_clips: usize,
+    /// Start afresh even if `--out` holds a checkpoint (it is overwritten).
+    #[arg(long)]
+    pub fresh: bool,
+}
+
+/// What a model brings to the loop.
+pub trait Task {
+    type Model: Module + Clone;
+    /// Name in checkpoints (`vae`, `audio`, `teacher`).
+    const NAME: &'static str;
+    /// The model config as JSON, kept in the checkpoint.
+    fn config_json(&self) -> serde_json::Value;
+    /// A fresh model on `device`.
+    fn init(&self, device: &Device) -> Self::Model;
+    /// The loss of one batch (a scalar on the autodiff device) and named metrics to show.
+    fn loss(&self, model: &Self::Model, clips: &[Clip], device: &Device) -> anyhow::Result<(Tensor<1>, Vec<(&'static str, f64)>)>;
+    /// Held-out metrics of `model` (in inference mode, on a plain device).
+    fn evaluate(&self, model: &Self::Model, clips: &[Clip], device: &Device, out: &std::path::Path, step: usize) -> anyhow::Result<Vec<(String, f64)>>;
+}
+
+/// Trains `task` as `args` say; returns the final model.
+pub fn train<T: Task>(task: &T, args: &TrainArgs) -> anyhow::Result<T::Model> {
+    let device = Device::flex().autodiff();
+    let plain = Device::flex();
+    let checkpoint = Checkpoint::new(&args.out);
+    let mut optimizer = AdamWConfig::new().with_weight_decay(0.0).init();
+    let mut model = task.init(&device);
+    let mut state = RunState { task: T::NAME.into(), step: 0, clips_seen: 0, train_seconds: 0.0, config: task.config_json(), history: vec![], evals: vec![] };
+    if checkpoint.exists() && !args.fresh {
+        state = checkpoint.load_state()?;
+        anyhow::ensure!(state.task == T::NAME, "{} holds a `{}` checkpoint, not `{}`", args.out.display(), state.task, T::NAME);
+        anyhow::ensure!(state.config == task.config_json(), "{} was trained with another config; use --fresh or another --out", args.out.display());
+        model = checkpoint.load_model(model)?;
+        optimizer = checkpoint.load_optimizer(optimizer)?;
+        eprintln!("resuming {} at step {} ({} clips seen)", args.out.display(), state.step, state.clips_seen);
+    }
+    eprintln!("{}: {} parameters", T::NAME, model.num_params());
+    let held_out: Vec<Clip> = (0..args.eval_clips as u64).map(|i| crate::data::clip(crate::data::HELD_OUT_SEED + i)).collect::<anyhow::Result<_>>()?;
+    let mut stream = ClipStream::start(state.clips_seen);
+    // `step,clips_seen,train_seconds,loss` per step; appended to when resuming, new otherwise.
+    let resumed = state.step > 0;
+    let mut log = std::fs::OpenOptions::new()
+        .create(true)
+        .append(resumed)
+        .write(true)
+        .truncate(!resumed)
+        .open({
+            std::fs::create_dir_all(&args.out)?;
+            args.out.join("loss.csv")
+        })
+        .context("opening loss.csv")?;
+
+    let bar = ProgressBar::new(args.steps as u64).with_position(state.step.min(args.steps) as u64);
+    bar.set_style(ProgressStyle::with_template("{prefix} {bar:30} {pos}/{len} [{elapsed_precise}<{eta_precise}] {msg}")?);
+    bar.set_prefix(T::NAME);
+    let started = Instant::now();
+    let train_seconds_before = state.train_seconds;
+    let (mut window_loss, mut window_steps) = (0.0, 0usize);
+    let mut clips_this_run = 0usize;
+    while state.step < args.steps {
+        let clips = stream.next_batch(args.batch)?;
+        let (loss, metrics) = task.loss(&model, &clips, &device)?;
+        let loss_value = f64::from(loss.clone().into_scalar::<f32>());
+        anyhow::ensure!(loss_value.is_finite(), "the loss is {loss_value} at step {}", state.step);
+        let grads = GradientsParams::from_grads(loss.backward(), &model);
+        let lr = args.lr * ((state.step + 1) as f64 / args.warmup.max(1) as f64).min(1.0);
+        model = optimizer.step(lr, model, grads);
+        state.step += 1;
+        state.clips_seen += clips.len() as u64;
+        clips_this_run += clips.len();
+        window_loss += loss_value;
+        window_steps += 1;
+        let elapsed = started.elapsed().as_secs_f64();
+        state.train_seconds = train_seconds_before + elapsed;
+        let shown: Vec<String> = metrics.iter().map(|(k, v)| format!("{k} {v:.4}")).collect();
+        bar.set_message(format!("loss {loss_value:.4} {} | {:.2} clips/s", shown.join(" "), clips_this_run as f64 / elapsed));
+        bar.set_position(state.step as u64);
+        writeln!(log, "{},{},{:.1},{loss_value}", state.step, state.clips_seen, state.train_seconds)?;
+        let last = state.step == args.steps;
+        if state.step.is_multiple_of(10) || last {
+            state.history.push((state.step, window_loss / window_steps as f64));
+            if bar.is_hidden() {
+                eprintln!("step {}: loss {:.4} (last {window_steps}), {} | {:.2} clips/s", state.step, window_loss / window_steps as f64, shown.join(" "), clips_this_run as f64 / elapsed);
+            }
+            (window_loss, window_steps) = (0.0, 0);
+        }
+        if (args.eval_every > 0 && state.step.is_multiple_of(args.eval_every)) || last {
+            let metrics = task.evaluate(&model.valid(), &held_out, &plain, &args.out, state.step)?;
+            let line: Vec<String> = metrics.iter().map(|(k, v)| format!("{k} {v:.3}")).collect();
+            say(&bar, format!("step {}: held-out {}", state.step, line.join(", ")));
+            state.evals.extend(metrics.into_iter().map(|(k, v)| (state.step, k, v)));
+        }
+        if state.step.is_multiple_of(args.save_every) || last {
+            checkpoint.save(&model, &optimizer, &state)?;
+        }
+    }
+    bar.finish();
+    if clips_this_run == 0 {
+        // Already at the target: report the held-out metrics of the checkpoint.
+        let metrics = task.evaluate(&model.valid(), &held_out, &plain, &args.out, state.step)?;
+        let line: Vec<String> = metrics.iter().map(|(k, v)| format!("{k} {v:.3}")).collect();
+        eprintln!("step {}: held-out {}", state.step, line.join(", "));
+    }
+    eprintln!(
+        "{}: step {}, {} clips, {:.1} min this run ({:.2} clips/s), checkpoint in {}",
+        T::NAME,
+        state.step,
+        state.clips_seen,
+        started.elapsed().as_secs_f64() / 60.0,
+        clips_this_run as f64 / started.elapsed().as_secs_f64().max(1e-9),
+        args.out.display()
+    );
+    Ok(model)
+}
+
+/// A line above the progress bar, or on stderr when the bar is hidden (not a terminal).
+fn say(bar: &ProgressBar, line: String) {
+    if bar.is_hidden() { eprintln!("{line}") } else { bar.println(line) }
+}
