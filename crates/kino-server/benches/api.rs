@@ -70,7 +70,6 @@ async fn main() -> anyhow::Result<()> {
     let mut settings = Settings::ephemeral(dir.path().join("data"), None, dir.path().join("studio"));
     settings.accounts.invite_only = false;
     settings.generation.models = vec!["kino-1".into()];
-    settings.generation.workers = 0;
     settings.generation.daily_limit = 1000;
     let app = Application::build(settings).await?;
     let base = format!("http://{}", app.addr());

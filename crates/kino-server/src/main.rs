@@ -16,7 +16,7 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Run the HTTP API, the studio and the job workers in one process.
+    /// Run the HTTP API and the studio.
     Serve(Settings),
     /// Operator commands on the same data as `kino serve`.
     Admin {

@@ -70,15 +70,11 @@ pub struct GenerationSettings {
     /// The same for teen accounts.
     #[arg(long, env = "KINO_TEEN_DAILY_LIMIT", default_value_t = 5)]
     pub teen_daily_limit: u32,
-
-    /// Jobs this process runs at once; 0 leaves them to `kino worker` processes.
-    #[arg(long, env = "KINO_WORKERS", default_value_t = 1)]
-    pub workers: usize,
 }
 
 impl Default for GenerationSettings {
     fn default() -> Self {
-        Self { models: Vec::new(), models_dir: PathBuf::from("models"), daily_limit: 20, teen_daily_limit: 5, workers: 1 }
+        Self { models: Vec::new(), models_dir: PathBuf::from("models"), daily_limit: 20, teen_daily_limit: 5 }
     }
 }
 

@@ -22,7 +22,6 @@ async fn a_file_signed_here_is_trusted_traced_and_tampering_shows() {
     let app = spawn_app_with(|settings| {
         settings.accounts.invite_only = false;
         settings.generation.models = vec!["kino-1".into()];
-        settings.generation.workers = 0;
     })
     .await;
     app.sign_up(&app.client, "ada", None).await;

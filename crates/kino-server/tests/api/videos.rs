@@ -1,6 +1,6 @@
 //! The OpenAI-shaped Videos API: requests are checked, counted against the daily limit and
-//! queued. These servers run no workers (`--workers 0`, as when `kino worker` processes do the
-//! work), so videos stay queued here; generation itself is tested where the model runs.
+//! queued. No generation handler exists until the model is trained, so videos stay queued
+//! here; generation itself will be tested where the model runs.
 
 use kino_core::api::{Video, VideoList, VideoStatus};
 use kino_server::admin::{self, AdminCommand};
@@ -13,7 +13,6 @@ async fn queue_only_app(daily_limit: u32) -> TestApp {
     spawn_app_with(|settings| {
         settings.accounts.invite_only = false;
         settings.generation.models = vec!["kino-1".into(), "kino-1-pro".into()];
-        settings.generation.workers = 0;
         settings.generation.daily_limit = daily_limit;
         settings.generation.teen_daily_limit = 1;
     })
@@ -86,7 +85,6 @@ async fn bad_requests_name_the_field_and_queue_nothing() {
 async fn a_server_without_the_model_says_so() {
     let app = spawn_app_with(|settings| {
         settings.generation.models_dir = std::path::PathBuf::from("/nonexistent");
-        settings.generation.workers = 0;
     })
     .await;
     app.sign_up(&app.client, "ada", None).await;
