@@ -18,7 +18,7 @@ use burn::module::{Module, Param};
 use burn::nn::PaddingConfig1d;
 use burn::nn::conv::{Conv1d, Conv1dConfig};
 use burn::tensor::activation::silu;
-use burn::tensor::{Device, Distribution, Tensor};
+use burn::tensor::{Device, Tensor};
 use serde::{Deserialize, Serialize};
 
 use crate::layers::{ChannelNorm, ChannelNormConfig};
@@ -115,27 +115,8 @@ pub struct AudioVae {
     pub kl_weight: f64,
 }
 
-/// The encoder's diagonal Gaussian posterior.
-#[derive(Debug, Clone)]
-pub struct AudioPosterior {
-    /// `[batch, latent, samples / hop]`.
-    pub mean: Tensor<3>,
-    /// Same shape, clamped to `[-30, 20]`.
-    pub log_var: Tensor<3>,
-}
-
-impl AudioPosterior {
-    pub fn sample(&self) -> Tensor<3> {
-        let noise = self.mean.random_like(Distribution::Normal(0.0, 1.0));
-        self.mean.clone() + self.log_var.clone().mul_scalar(0.5).exp() * noise
-    }
-
-    /// KL divergence to the unit Gaussian, averaged over every latent value.
-    pub fn kl(&self) -> Tensor<1> {
-        let var = self.log_var.clone().exp();
-        (self.mean.clone().powi_scalar(2) + var - self.log_var.clone()).sub_scalar(1.0).mul_scalar(0.5).mean()
-    }
-}
+/// The encoder's posterior over `[batch, latent, samples / hop]`.
+pub type AudioPosterior = crate::posterior::Posterior<3>;
 
 /// What one training pass gives.
 #[derive(Debug, Clone)]

@@ -16,6 +16,7 @@ pub mod audio_vae;
 pub mod dit;
 pub mod flow;
 pub mod layers;
+pub mod posterior;
 pub mod shape;
 pub mod text;
 pub mod video_vae;

@@ -25,7 +25,7 @@
 
 use burn::module::{Module, Param};
 use burn::tensor::activation::silu;
-use burn::tensor::{Device, Distribution, Tensor};
+use burn::tensor::{Device, Tensor};
 use serde::{Deserialize, Serialize};
 
 use crate::layers::{CausalConv3d, CausalConv3dConfig, ChannelNorm, ChannelNormConfig, channels_to_space, space_to_channels, upsample_nearest};
@@ -133,28 +133,8 @@ pub struct VideoVae {
     pub kl_weight: f64,
 }
 
-/// The encoder's posterior: a diagonal Gaussian per latent value.
-#[derive(Debug, Clone)]
-pub struct Posterior {
-    /// `[batch, latent, frames/4, height/8, width/8]`.
-    pub mean: Tensor<5>,
-    /// Same shape; clamped to `[-30, 20]`.
-    pub log_var: Tensor<5>,
-}
-
-impl Posterior {
-    /// A sample `mean + std * noise`.
-    pub fn sample(&self) -> Tensor<5> {
-        let noise = self.mean.random_like(Distribution::Normal(0.0, 1.0));
-        self.mean.clone() + self.log_var.clone().mul_scalar(0.5).exp() * noise
-    }
-
-    /// KL divergence to the unit Gaussian, averaged over every latent value.
-    pub fn kl(&self) -> Tensor<1> {
-        let var = self.log_var.clone().exp();
-        (self.mean.clone().powi_scalar(2) + var - self.log_var.clone()).sub_scalar(1.0).mul_scalar(0.5).mean()
-    }
-}
+/// The encoder's posterior over `[batch, latent, frames/4, height/8, width/8]`.
+pub type Posterior = crate::posterior::Posterior<5>;
 
 /// What one training pass of the autoencoder gives.
 #[derive(Debug, Clone)]
