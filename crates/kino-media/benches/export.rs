@@ -2,7 +2,7 @@
 //! signing and thumbnails, for a 2 s 64x64 clip and a 4 s 512x512 clip at 24 fps.
 //! `cargo bench -p kino-media --bench export` prints a table (median of several runs).
 
-use kino_media::{ExportOptions, ExportTimings, SigningChain, export_bytes, synth};
+use kino_media::{ExportOptions, ExportTimings, MIN_EXPORT_SIDE, SigningChain, export_bytes, synth};
 
 fn median(mut v: Vec<f64>) -> f64 {
     v.sort_by(f64::total_cmp);
@@ -28,7 +28,8 @@ fn main() {
         let m = |f: fn(&ExportTimings) -> f64| median(all.iter().map(f).collect()) * 1000.0;
         let total = m(|t| t.total_s);
         println!(
-            "| {w}x{h}, {seconds} s ({} frames) | {runs} | {:.1} | {:.1} | {:.1} | {:.1} | {:.1} | {:.1} | {total:.1} | {:.2} | {} KB |",
+            "| {w}x{h} (exported at {}), {seconds} s ({} frames) | {runs} | {:.1} | {:.1} | {:.1} | {:.1} | {:.1} | {:.1} | {total:.1} | {:.2} | {} KB |",
+            { let f = MIN_EXPORT_SIDE.div_ceil(w.min(h)).max(1); format!("{}x{}", w * f, h * f) },
             clip.frames.len(),
             m(|t| t.watermark_s),
             m(|t| t.video_encode_s),

@@ -30,7 +30,14 @@ pub struct ExportOptions {
     /// Invisible mark amplitude in luma levels.
     pub watermark_strength: f32,
     pub video: VideoSettings,
+    /// Clips whose shorter side is below this are upscaled by a whole factor (nearest
+    /// neighbour) before marking, so that the invisible mark has room to survive re-encoding,
+    /// resizing and cropping (it is measured at 512 and needs about 128 pixels at the least).
+    pub min_side: u32,
 }
+
+/// The default [`ExportOptions::min_side`]: kino-1's 64x64 clips leave Kino at 512x512.
+pub const MIN_EXPORT_SIDE: u32 = 512;
 
 impl ExportOptions {
     /// Defaults: `clip.*` files, Kino's development watermark key, export quality.
@@ -45,6 +52,7 @@ impl ExportOptions {
             watermark_key: WatermarkKey::default(),
             watermark_strength: DEFAULT_STRENGTH,
             video: VideoSettings::EXPORT,
+            min_side: MIN_EXPORT_SIDE,
         }
     }
 }
@@ -113,6 +121,11 @@ fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), MediaError> {
 pub fn export_bytes(clip: &Clip, options: &ExportOptions) -> Result<ExportedMedia, MediaError> {
     let start = Instant::now();
     let (w, h) = clip.check()?;
+    let factor = options.min_side.div_ceil(w.min(h)).max(1);
+    if factor > 1 && w.max(h) * factor <= 4096 {
+        let frames = clip.frames.iter().map(|f| crate::transform::upscale_nearest(f, factor)).collect();
+        return export_bytes(&Clip { frames, ..clip.clone() }, options);
+    }
     if !(options.watermark_strength.is_finite() && (0.5..=20.0).contains(&options.watermark_strength)) {
         return Err(MediaError::InvalidOptions(format!("watermark strength {} must be 0.5 to 20 luma levels", options.watermark_strength)));
     }

@@ -34,7 +34,7 @@ pub mod visible_mark;
 pub mod watermark;
 
 pub use error::MediaError;
-pub use export::{ExportOptions, ExportTimings, ExportedFiles, ExportedMedia, export, export_bytes};
+pub use export::{ExportOptions, ExportTimings, ExportedFiles, ExportedMedia, MIN_EXPORT_SIDE, export, export_bytes};
 pub use frame::{Clip, Frame};
 pub use kino_core::media::{C2paReport, C2paState, VerifyReport, WatermarkReport};
 pub use provenance::{Generator, SigningChain, Trust};

@@ -37,6 +37,25 @@ pub fn resize(src: &Frame, width: u32, height: u32) -> Frame {
     Frame { width: width.max(1), height: height.max(1), rgb }
 }
 
+/// Each pixel becomes a `factor x factor` block (nearest neighbour): pixel art stays crisp.
+pub fn upscale_nearest(src: &Frame, factor: u32) -> Frame {
+    let factor = factor.max(1) as usize;
+    let (sw, sh) = (src.width as usize, src.height as usize);
+    let mut rgb = Vec::with_capacity(sw * sh * factor * factor * 3);
+    for y in 0..sh {
+        let row_start = rgb.len();
+        for px in src.rgb[y * sw * 3..(y + 1) * sw * 3].chunks_exact(3) {
+            for _ in 0..factor {
+                rgb.extend_from_slice(px);
+            }
+        }
+        for _ in 1..factor {
+            rgb.extend_from_within(row_start..row_start + sw * factor * 3);
+        }
+    }
+    Frame { width: (sw * factor) as u32, height: (sh * factor) as u32, rgb }
+}
+
 /// Keeps the `width x height` rectangle whose top-left corner is `(x, y)` (clamped to the frame).
 pub fn crop(src: &Frame, x: u32, y: u32, width: u32, height: u32) -> Frame {
     let x = x.min(src.width.saturating_sub(1));
@@ -78,6 +97,19 @@ pub fn change_frame_rate(frames: &[Frame], from_fps: f32, to_fps: f32) -> Vec<Fr
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn upscale_repeats_each_pixel_in_a_block() {
+        let src = Frame { width: 2, height: 1, rgb: vec![1, 2, 3, 4, 5, 6] };
+        let up = upscale_nearest(&src, 3);
+        assert_eq!((up.width, up.height), (6, 3));
+        for y in 0..3 {
+            for x in 0..6 {
+                assert_eq!(up.pixel(x, y), if x < 3 { [1, 2, 3] } else { [4, 5, 6] });
+            }
+        }
+        assert_eq!(upscale_nearest(&src, 1), src);
+    }
 
     #[test]
     fn shapes_are_right() {
