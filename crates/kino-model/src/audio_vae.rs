@@ -1,43 +1,50 @@
-//! The audio autoencoder: a 1D convolutional VAE on mono waveforms whose latent frames line up
-//! exactly with the video latent frames.
+//! The audio autoencoder: a 1D convolutional VAE over log-magnitude spectrogram frames whose
+//! latent frames line up exactly with the video latent frames.
 //!
-//! kino-world renders 16 kHz audio and 12 fps video, so one video frame is 1333.3 samples and
-//! one latent frame (4 video frames) 5333.3: no integer stride fits. The autoencoder therefore
-//! works at [`MODEL_RATE`] = 15 360 Hz (1280 samples per video frame, 5120 per latent frame);
-//! [`to_model_rate`] and [`from_model_rate`] resample linearly on the way in and out. The
-//! encoder first folds 16 consecutive samples into channels (one reshape instead of
-//! convolutions over 30 720 positions, as the video autoencoder folds 4x4 pixels), then
-//! downsamples by `[4, 5]`: a hop of 320 samples, 48 latent frames a second, so every video
-//! latent frame owns exactly 16 audio latent frames and every video frame exactly 4. A 2 s clip
-//! is 30 720 samples → latent `[16, 96]`.
+//! kino-world renders 16 kHz audio and 12 fps video, so one video frame is 1333.3 samples: no
+//! integer hop fits. The autoencoder therefore works at [`MODEL_RATE`] = 15 360 Hz (1280
+//! samples per video frame); [`to_model_rate`] and [`from_model_rate`] resample linearly on the
+//! way in and out. An STFT with a hop of 320 samples ([`crate::spectrogram`]) gives 48 frames a
+//! second of 257 log magnitudes: every video frame owns exactly 4 audio frames and every video
+//! latent frame 16. The convolutions then squeeze each frame's 257 bins into 16 latent
+//! channels, so a 2 s clip is latent `[16, 96]`; time is not compressed further, because a
+//! bounce must land on its video frame. The waveform comes back through Griffin-Lim.
 //!
-//! Unlike the video autoencoder this one is not causal (the receptive field reaches a few
-//! milliseconds ahead); that is well below one video frame.
+//! Why not raw samples: our first, waveform autoencoder learned near-silence on a CPU budget;
+//! magnitudes need no phase and a squared error on their logarithm is close to what is heard.
+//! The convolutions are not causal: each latent frame sees about half a second either side,
+//! which is what lets 16 channels stand for 257 bins.
 
 use burn::module::{Module, Param};
 use burn::nn::PaddingConfig1d;
 use burn::nn::conv::{Conv1d, Conv1dConfig};
 use burn::tensor::activation::silu;
-use burn::tensor::{Device, Tensor};
+use burn::tensor::{Device, Tensor, TensorData};
 use serde::{Deserialize, Serialize};
 
 use crate::layers::{ChannelNorm, ChannelNormConfig};
 use crate::shape::ShapeError;
+use crate::spectrogram::Stft;
 
 /// Sample rate of kino-world's audio.
 pub const WORLD_RATE: u32 = 16_000;
 /// Sample rate the audio autoencoder works at: 1280 samples per 12 fps video frame.
 pub const MODEL_RATE: u32 = 15_360;
+/// The log magnitudes are shifted and scaled by these to sit roughly in `[-1.5, 1.5]`.
+const LOG_SHIFT: f32 = 5.0;
+const LOG_SCALE: f32 = 4.0;
 
 /// Shape of the audio autoencoder.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct AudioVaeConfig {
-    /// Consecutive samples folded into channels at the input (16).
-    pub fold: usize,
-    /// Downsampling strides of the encoder stages; `fold` times their product is the hop (320).
-    pub strides: Vec<usize>,
-    /// Width of the input convolution, then of each stage's output (one more than `strides`).
-    pub widths: Vec<usize>,
+    /// STFT length (512).
+    pub n_fft: usize,
+    /// Samples between spectrogram frames, which are also latent frames (320).
+    pub hop: usize,
+    /// Width of the convolutions.
+    pub width: usize,
+    /// Residual blocks in the encoder and in the decoder.
+    pub blocks: usize,
     /// Latent channels (16).
     pub latent_channels: usize,
     /// Weight of the KL term relative to the reconstruction loss.
@@ -49,47 +56,33 @@ pub struct AudioVaeConfig {
 impl AudioVaeConfig {
     /// 15 360 Hz, hop 320 (48 latent frames a second, 16 per video latent frame), 16 channels.
     pub fn audio_64() -> Self {
-        AudioVaeConfig { fold: 16, strides: vec![4, 5], widths: vec![64, 96, 128], latent_channels: 16, kl_weight: 1e-6, initial_log_var: -6.0 }
+        AudioVaeConfig { n_fft: 512, hop: 320, width: 192, blocks: 2, latent_channels: 16, kl_weight: 1e-6, initial_log_var: -6.0 }
     }
 
     /// A tiny configuration for tests.
     pub fn tiny() -> Self {
-        AudioVaeConfig { fold: 16, strides: vec![4, 5], widths: vec![4, 4, 4], latent_channels: 4, kl_weight: 1e-6, initial_log_var: -6.0 }
+        AudioVaeConfig { n_fft: 512, hop: 320, width: 8, blocks: 1, latent_channels: 4, kl_weight: 1e-6, initial_log_var: -6.0 }
     }
 
     /// Samples per latent frame.
     pub fn hop(&self) -> usize {
-        self.fold * self.strides.iter().product::<usize>()
+        self.hop
+    }
+
+    /// Frequency bins per spectrogram frame.
+    pub fn bins(&self) -> usize {
+        self.n_fft / 2 + 1
     }
 
     pub fn init(&self, device: &Device) -> AudioVae {
-        let w = &self.widths;
-        let l = self.latent_channels;
-        let conv = |c_in: usize, c_out: usize, k: usize| {
-            Conv1dConfig::new(c_in, c_out, k).with_padding(PaddingConfig1d::Explicit(k / 2, k / 2)).init(device)
-        };
-        let down = self
-            .strides
-            .iter()
-            .enumerate()
-            .map(|(i, &s)| AudioStage {
-                res: ResBlock1dConfig { channels: w[i] }.init(device),
-                resample: Conv1dConfig::new(w[i], w[i + 1], 2 * s).with_stride(s).with_padding(PaddingConfig1d::Explicit(s / 2, s - s / 2)).init(device),
-                stride: s,
-            })
-            .collect();
-        let up = self
-            .strides
-            .iter()
-            .enumerate()
-            .rev()
-            .map(|(i, &s)| AudioStage { res: ResBlock1dConfig { channels: w[i + 1] }.init(device), resample: conv(w[i + 1], w[i], 2 * s + 1), stride: s })
-            .collect();
-        let top = w[w.len() - 1];
+        let (w, l, bins) = (self.width, self.latent_channels, self.bins());
+        let conv = |c_in: usize, c_out: usize| Conv1dConfig::new(c_in, c_out, 3).with_padding(PaddingConfig1d::Explicit(1, 1)).init(device);
+        let blocks = || (0..self.blocks).map(|_| ResBlock1dConfig { channels: w }.init(device)).collect();
         AudioVae {
-            encoder: AudioEncoder { conv_in: conv(self.fold, w[0], 7), stages: down, norm_out: ChannelNormConfig::new(top).init(device), conv_out: log_var_bias(conv(top, 2 * l, 3), l, self.initial_log_var), fold: self.fold },
-            decoder: AudioDecoder { conv_in: conv(l, top, 3), stages: up, norm_out: ChannelNormConfig::new(w[0]).init(device), conv_out: conv(w[0], self.fold, 7), fold: self.fold },
-            hop: self.hop(),
+            encoder: AudioEncoder { conv_in: conv(bins, w), blocks: blocks(), norm_out: ChannelNormConfig::new(w).init(device), conv_out: log_var_bias(conv(w, 2 * l), l, self.initial_log_var) },
+            decoder: AudioDecoder { conv_in: conv(l, w), blocks: blocks(), norm_out: ChannelNormConfig::new(w).init(device), conv_out: conv(w, bins) },
+            n_fft: self.n_fft,
+            hop: self.hop,
             latent_channels: l,
             kl_weight: self.kl_weight,
         }
@@ -110,33 +103,81 @@ fn log_var_bias(mut conv: Conv1d, l: usize, value: f64) -> Conv1d {
 pub struct AudioVae {
     pub encoder: AudioEncoder,
     pub decoder: AudioDecoder,
+    pub n_fft: usize,
     pub hop: usize,
     pub latent_channels: usize,
     pub kl_weight: f64,
 }
 
-/// The encoder's posterior over `[batch, latent, samples / hop]`.
+/// The encoder's posterior over `[batch, latent, frames]`.
 pub type AudioPosterior = crate::posterior::Posterior<3>;
 
 /// What one training pass gives.
 #[derive(Debug, Clone)]
 pub struct AudioVaeOutput {
-    /// `[batch, 1, samples]`.
+    /// `[batch, bins, frames]`, normalised log magnitudes.
     pub reconstruction: Tensor<3>,
     pub posterior: AudioPosterior,
-    /// Mean absolute error of the waveform, `[1]`.
-    pub l1: Tensor<1>,
+    /// Mean squared error of the normalised log magnitudes, `[1]`.
+    pub mse: Tensor<1>,
     pub kl: Tensor<1>,
-    /// `l1 + kl_weight * kl`.
+    /// `mse + kl_weight * kl`.
     pub loss: Tensor<1>,
 }
 
 impl AudioVae {
-    /// Checks that `audio` is `[batch, 1, samples]` with samples a multiple of the hop.
-    pub fn check_audio(&self, audio: &Tensor<3>) -> Result<(), ShapeError> {
-        let [b, c, n] = audio.dims();
+    /// The STFT the autoencoder's frames come from.
+    pub fn stft(&self) -> Stft {
+        Stft::new(self.n_fft, self.hop)
+    }
+
+    /// Normalised log-magnitude frames of mono `clips` at [`MODEL_RATE`], each a whole number
+    /// of hops long (all the same length).
+    ///
+    /// # Shapes
+    /// - returns `[clips, bins, samples / hop]`
+    pub fn spectrogram(&self, clips: &[Vec<f32>], device: &Device) -> Result<Tensor<3>, ShapeError> {
+        let n = clips.first().map_or(0, Vec::len);
         let hop = self.hop;
-        ShapeError::check(b > 0 && c == 1 && n > 0 && n % hop == 0, "audio", || format!("[batch, 1, samples (multiple of {hop})]"), &[b, c, n])
+        ShapeError::check(
+            !clips.is_empty() && n > 0 && n % hop == 0 && clips.iter().all(|c| c.len() == n),
+            "audio",
+            || format!("clips of one length, a multiple of {hop} samples"),
+            &clips.iter().map(Vec::len).collect::<Vec<_>>(),
+        )?;
+        let stft = self.stft();
+        let (bins, frames) = (stft.bins(), n / hop);
+        let mut data = Vec::with_capacity(clips.len() * bins * frames);
+        for clip in clips {
+            let spec = stft.log_magnitudes(clip); // [frames][bins]
+            for b in 0..bins {
+                data.extend(spec.iter().map(|frame| (frame[b] + LOG_SHIFT) / LOG_SCALE));
+            }
+        }
+        Ok(Tensor::from_data(TensorData::new(data, [clips.len(), bins, frames]), device))
+    }
+
+    /// Waveforms at [`MODEL_RATE`] from normalised log-magnitude frames, by Griffin-Lim.
+    ///
+    /// # Shapes
+    /// - `spectrogram`: `[batch, bins, frames]` → `batch` waveforms of `frames * hop` samples
+    pub fn waveforms(&self, spectrogram: Tensor<3>, iterations: usize) -> Vec<Vec<f32>> {
+        let [b, bins, frames] = spectrogram.dims();
+        let values = spectrogram.into_data().convert::<f32>().try_into_vec::<f32>().unwrap_or_default();
+        let stft = self.stft();
+        (0..b)
+            .map(|i| {
+                let frame_major: Vec<Vec<f32>> = (0..frames).map(|f| (0..bins).map(|k| values[(i * bins + k) * frames + f] * LOG_SCALE - LOG_SHIFT).collect()).collect();
+                stft.griffin_lim(&frame_major, frames * self.hop, iterations)
+            })
+            .collect()
+    }
+
+    /// Checks that `spectrogram` is `[batch, bins, frames]`.
+    pub fn check_spectrogram(&self, spectrogram: &Tensor<3>) -> Result<(), ShapeError> {
+        let [b, c, n] = spectrogram.dims();
+        let bins = self.n_fft / 2 + 1;
+        ShapeError::check(b > 0 && c == bins && n > 0, "audio spectrogram", || format!("[batch, {bins}, frames]"), &[b, c, n])
     }
 
     /// Checks that `latent` is `[batch, latent_channels, frames]`.
@@ -147,57 +188,44 @@ impl AudioVae {
     }
 
     /// # Shapes
-    /// - `audio`: `[batch, 1, samples]` at [`MODEL_RATE`] → posterior over `[batch, latent, samples/hop]`
-    pub fn encode(&self, audio: Tensor<3>) -> Result<AudioPosterior, ShapeError> {
-        self.check_audio(&audio)?;
-        Ok(self.encoder.forward(audio))
+    /// - `spectrogram`: `[batch, bins, frames]` → posterior over `[batch, latent, frames]`
+    pub fn encode(&self, spectrogram: Tensor<3>) -> Result<AudioPosterior, ShapeError> {
+        self.check_spectrogram(&spectrogram)?;
+        Ok(self.encoder.forward(spectrogram))
     }
 
     /// # Shapes
-    /// - `latent`: `[batch, latent, frames]` → `[batch, 1, frames*hop]` in `[-1, 1]`
+    /// - `latent`: `[batch, latent, frames]` → `[batch, bins, frames]`
     pub fn decode(&self, latent: Tensor<3>) -> Result<Tensor<3>, ShapeError> {
         self.check_latent(&latent)?;
         Ok(self.decoder.forward(latent))
     }
 
     /// Encode, sample, decode, and the loss.
-    pub fn forward(&self, audio: Tensor<3>) -> Result<AudioVaeOutput, ShapeError> {
-        let posterior = self.encode(audio.clone())?;
+    pub fn forward(&self, spectrogram: Tensor<3>) -> Result<AudioVaeOutput, ShapeError> {
+        let posterior = self.encode(spectrogram.clone())?;
         let reconstruction = self.decoder.forward(posterior.sample());
-        let l1 = (reconstruction.clone() - audio).abs().mean();
+        let mse = (reconstruction.clone() - spectrogram).powi_scalar(2).mean();
         let kl = posterior.kl();
-        let loss = l1.clone() + kl.clone().mul_scalar(self.kl_weight);
-        Ok(AudioVaeOutput { reconstruction, posterior, l1, kl, loss })
+        let loss = mse.clone() + kl.clone().mul_scalar(self.kl_weight);
+        Ok(AudioVaeOutput { reconstruction, posterior, mse, kl, loss })
     }
-}
-
-/// One resolution: a residual block and a resampling convolution (strided going down,
-/// nearest upsampling then a convolution going up).
-#[derive(Module, Debug)]
-pub struct AudioStage {
-    pub res: ResBlock1d,
-    pub resample: Conv1d,
-    pub stride: usize,
 }
 
 #[derive(Module, Debug)]
 pub struct AudioEncoder {
     pub conv_in: Conv1d,
-    pub stages: Vec<AudioStage>,
+    pub blocks: Vec<ResBlock1d>,
     pub norm_out: ChannelNorm,
     pub conv_out: Conv1d,
-    /// Samples folded into channels.
-    pub fold: usize,
 }
 
 impl AudioEncoder {
     /// # Shapes
-    /// - `audio`: `[b, 1, n]` → posterior over `[b, latent, n / hop]`
-    pub fn forward(&self, audio: Tensor<3>) -> AudioPosterior {
-        let [b, _, n] = audio.dims();
-        let folded = audio.reshape([b, n / self.fold, self.fold]).swap_dims(1, 2); // [b, fold, n/fold]
-        let x = self.conv_in.forward(folded);
-        let x = self.stages.iter().fold(x, |x, stage| stage.resample.forward(stage.res.forward(x)));
+    /// - `spectrogram`: `[b, bins, f]` → posterior over `[b, latent, f]`
+    pub fn forward(&self, spectrogram: Tensor<3>) -> AudioPosterior {
+        let x = self.conv_in.forward(spectrogram);
+        let x = self.blocks.iter().fold(x, |x, block| block.forward(x));
         let moments = self.conv_out.forward(silu(self.norm_out.forward(x)));
         let [_, l2, _] = moments.dims();
         let l = l2 / 2;
@@ -208,26 +236,18 @@ impl AudioEncoder {
 #[derive(Module, Debug)]
 pub struct AudioDecoder {
     pub conv_in: Conv1d,
-    pub stages: Vec<AudioStage>,
+    pub blocks: Vec<ResBlock1d>,
     pub norm_out: ChannelNorm,
     pub conv_out: Conv1d,
-    /// Channels unfolded into samples at the output.
-    pub fold: usize,
 }
 
 impl AudioDecoder {
     /// # Shapes
-    /// - `latent`: `[b, latent, f]` → `[b, 1, f * hop]`
+    /// - `latent`: `[b, latent, f]` → `[b, bins, f]`
     pub fn forward(&self, latent: Tensor<3>) -> Tensor<3> {
         let x = self.conv_in.forward(latent);
-        let x = self.stages.iter().fold(x, |x, stage| {
-            let [b, c, n] = x.dims();
-            let x = stage.res.forward(x).reshape([b, c, n, 1]).expand([b, c, n, stage.stride]).reshape([b, c, n * stage.stride]);
-            stage.resample.forward(x)
-        });
-        let x = self.conv_out.forward(silu(self.norm_out.forward(x))); // [b, fold, n/fold]
-        let [b, fold, m] = x.dims();
-        x.swap_dims(1, 2).reshape([b, 1, m * fold]).tanh() // [b, 1, n]
+        let x = self.blocks.iter().fold(x, |x, block| block.forward(x));
+        self.conv_out.forward(silu(self.norm_out.forward(x)))
     }
 }
 

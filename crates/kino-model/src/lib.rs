@@ -3,10 +3,12 @@
 //!
 //! - [`text`]: all-MiniLM-L6-v2, the pretrained prompt encoder (token states and sentence
 //!   embeddings), loaded from safetensors.
-//! - [`video_vae`]: causal 3D conv VAE, 4x time and 8x space (`[3, 24, 64, 64]` → `[8, 6, 8, 8]`).
+//! - [`video_vae`]: causal 3D conv VAE, 4x time and 8x space (`[3, 24, 64, 64]` → `[16, 6, 8, 8]`).
 //! - [`audio_vae`]: 1D conv VAE whose latent frames align with the video latent frames.
 //! - [`dit`]: the diffusion transformer over joint video and audio tokens.
 //! - [`flow`]: rectified-flow loss, Euler and Heun samplers, classifier-free guidance.
+//! - [`pipeline`]: a released model folder end to end (generate, remix, extend, multi-shot).
+//! - [`spectrogram`]: STFT and Griffin-Lim, the audio autoencoder's front and back end.
 //!
 //! Every public `forward`/`encode`/`decode` checks its input shapes and returns a
 //! [`ShapeError`] instead of panicking. Training loops live in `kino-train`; this crate holds
@@ -16,10 +18,14 @@ pub mod audio_vae;
 pub mod dit;
 pub mod flow;
 pub mod layers;
+pub mod noise;
+pub mod pipeline;
 pub mod posterior;
 pub mod shape;
+pub mod spectrogram;
 pub mod text;
 pub mod video_vae;
+pub mod weights;
 
 pub use dit::{Conditioning, JointLatents, Kino, KinoConfig};
 pub use shape::ShapeError;

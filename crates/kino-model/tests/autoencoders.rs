@@ -20,7 +20,7 @@ fn video_vae_shapes() {
     let posterior = vae.encode(video.clone()).expect("valid shape");
     assert_eq!(posterior.mean.dims(), [2, 4, 2, 2, 2]);
     assert_eq!(posterior.log_var.dims(), [2, 4, 2, 2, 2]);
-    assert_eq!(VideoVaeConfig::vae_64().latent_shape(24, 64, 64), [8, 6, 8, 8]);
+    assert_eq!(VideoVaeConfig::vae_64().latent_shape(24, 64, 64), [16, 6, 8, 8]);
     let decoded = vae.decode(posterior.mean).expect("valid latent");
     assert_eq!(decoded.dims(), [2, 3, 8, 16, 16]);
     let out = vae.forward(video).expect("valid shape");
@@ -78,22 +78,30 @@ fn audio_vae_shapes() {
     assert_eq!(config.hop(), 320);
     assert_eq!(AudioVaeConfig::audio_64().hop(), 320);
     let vae = config.init(&device);
-    let audio = Tensor::<3>::random([2, 1, 1280], Distribution::Uniform(-1.0, 1.0), &device);
-    let posterior = vae.encode(audio.clone()).expect("valid shape");
+    let waves = vec![vec![0.1f32; 1280], (0..1280).map(|i| (i as f32 * 0.3).sin()).collect()];
+    let spectrogram = vae.spectrogram(&waves, &device).expect("whole hops");
+    assert_eq!(spectrogram.dims(), [2, 257, 4]);
+    let posterior = vae.encode(spectrogram.clone()).expect("valid shape");
     assert_eq!(posterior.mean.dims(), [2, 4, 4]);
-    assert_eq!(vae.decode(posterior.mean).expect("valid latent").dims(), [2, 1, 1280]);
-    assert!(vae.forward(audio).expect("valid").loss.into_scalar::<f32>().is_finite());
+    let decoded = vae.decode(posterior.mean).expect("valid latent");
+    assert_eq!(decoded.dims(), [2, 257, 4]);
+    assert!(vae.forward(spectrogram).expect("valid").loss.into_scalar::<f32>().is_finite());
+    let back = vae.waveforms(decoded, 2);
+    assert_eq!((back.len(), back[0].len()), (2, 1280));
 }
 
 #[test]
 fn audio_vae_refuses_wrong_shapes() {
     let device = Device::flex();
     let vae = AudioVaeConfig::tiny().init(&device);
-    for shape in [[1, 1, 1000], [1, 2, 1280], [0, 1, 1280]] {
+    for shape in [[1, 256, 4], [1, 1, 1280], [0, 257, 4]] {
         let error = vae.encode(Tensor::zeros(shape, &device)).expect_err("wrong shape");
         assert_eq!(error.found, shape.to_vec());
     }
     assert!(vae.decode(Tensor::zeros([1, 3, 4], &device)).is_err());
+    assert!(vae.spectrogram(&[vec![0.0; 1000]], &device).is_err(), "not a whole number of hops");
+    assert!(vae.spectrogram(&[vec![0.0; 320], vec![0.0; 640]], &device).is_err(), "uneven lengths");
+    assert!(vae.spectrogram(&[], &device).is_err());
 }
 
 #[test]

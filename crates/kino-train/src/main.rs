@@ -5,11 +5,13 @@
 //! kino-train vae   --out models/vae   --steps 2000
 //! kino-train audio --out models/audio --steps 2000
 //! kino-train teacher --out models/teacher --vae models/vae --audio models/audio
+//! kino-train export --vae models/vae --audio models/audio --teacher models/teacher --out models/kino-1-teacher
 //! ```
 
 mod audio;
 mod checkpoint;
 mod data;
+mod export;
 mod teacher;
 mod train_loop;
 mod vae;
@@ -44,6 +46,11 @@ enum Command {
         #[command(flatten)]
         parts: teacher::TeacherArgs,
     },
+    /// The trained checkpoints as one released model folder (f16 safetensors + config).
+    Export {
+        #[command(flatten)]
+        args: export::ExportArgs,
+    },
     /// Time one clip render, for planning.
     RenderSpeed,
 }
@@ -59,6 +66,7 @@ fn main() -> anyhow::Result<()> {
         Command::Teacher { train, parts } => {
             train_loop::train(&teacher::TeacherTask::new(&parts)?, &train)?;
         }
+        Command::Export { args } => export::export(&args)?,
         Command::RenderSpeed => {
             let started = std::time::Instant::now();
             for seed in 0..20 {

@@ -19,7 +19,7 @@ use kino_world::Clip;
 use serde::{Deserialize, Serialize};
 
 use crate::checkpoint::Checkpoint;
-use crate::data::{audio_tensor, frames_of, video_tensor};
+use crate::data::{audio_waves, frames_of, video_tensor};
 use crate::train_loop::Task;
 
 /// Where the frozen parts come from.
@@ -78,7 +78,7 @@ impl TeacherTask {
         let plain = Device::flex();
         let clips: Vec<Clip> = (0..16).map(|i| crate::data::clip(crate::data::HELD_OUT_SEED / 2 + i)).collect::<anyhow::Result<_>>()?;
         let zv = vae.encode(video_tensor(&clips, &plain))?.mean;
-        let za = audio.encode(audio_tensor(&clips, &plain))?.mean;
+        let za = audio.encode(audio.spectrogram(&audio_waves(&clips), &plain)?)?.mean;
         let std = |x: Tensor<1>| {
             let mean = x.clone().mean().into_scalar::<f32>();
             f64::from(x.sub_scalar(mean).powi_scalar(2).mean().into_scalar::<f32>()).sqrt()
@@ -96,7 +96,7 @@ impl TeacherTask {
     fn encode(&self, clips: &[Clip], device: &Device, drop: bool) -> anyhow::Result<(JointLatents, TextStates)> {
         let plain = Device::flex();
         let video = self.vae.encode(video_tensor(clips, &plain))?.mean.mul_scalar(self.config.video_scale);
-        let audio = self.audio.encode(audio_tensor(clips, &plain))?.mean.mul_scalar(self.config.audio_scale);
+        let audio = self.audio.encode(self.audio.spectrogram(&audio_waves(clips), &plain)?)?.mean.mul_scalar(self.config.audio_scale);
         // One caption per clip, rotating through each clip's captions.
         let prompts: Vec<&str> = clips
             .iter()
@@ -160,7 +160,7 @@ impl Task for TeacherTask {
 
     fn evaluate(&self, model: &Kino, clips: &[Clip], device: &Device, out: &Path, step: usize) -> anyhow::Result<Vec<(String, f64)>> {
         let (x0, text) = self.encode(clips, device, false)?;
-        let noise = JointLatents { video: fixed_noise(x0.video.dims(), 7, device), audio: fixed_noise(x0.audio.dims(), 8, device) };
+        let noise = JointLatents { video: kino_model::noise::gaussian(x0.video.dims(), 7, device), audio: kino_model::noise::gaussian(x0.audio.dims(), 8, device) };
         let cond = Conditioning::text(text);
         let mut total = 0.0;
         for t in [0.25, 0.5, 0.75] {
@@ -175,26 +175,4 @@ impl Task for TeacherTask {
         std::fs::write(out.join(format!("sample-{step:06}.txt")), format!("{prompt}\n"))?;
         Ok(vec![("flow_loss".into(), total)])
     }
-}
-
-/// Standard normal noise from a fixed seed, made on the host (so evaluations repeat exactly and
-/// leave the device's random stream alone).
-fn fixed_noise<const D: usize>(shape: [usize; D], seed: u64, device: &Device) -> Tensor<D> {
-    let mut state = seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1;
-    let mut uniform = move || {
-        // splitmix64
-        state = state.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = state;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        ((z ^ (z >> 31)) >> 11) as f64 / (1u64 << 53) as f64
-    };
-    let n: usize = shape.iter().product();
-    let values: Vec<f32> = (0..n)
-        .map(|_| {
-            let (u1, u2) = (uniform().max(1e-12), uniform());
-            ((-2.0 * u1.ln()).sqrt() * (std::f64::consts::TAU * u2).cos()) as f32
-        })
-        .collect();
-    Tensor::from_data(TensorData::new(values, shape), device)
 }

@@ -4,7 +4,7 @@
 //! cameos). It predicts the rectified-flow velocity ([`crate::flow`]).
 //!
 //! ```text
-//! video latent [b,8,6,8,8] ─ patch 2x2 ─▶ 96 tokens x 32 ─ linear ─┐
+//! video latent [b,16,6,8,8] ─ patch 2x2 ─▶ 96 tokens x 64 ─ linear ─┐
 //! audio latent [b,16,96]   ─ patch 4   ─▶ 24 tokens x 64 ─ linear ─┴▶ [b,120,d] + positions + modality
 //!   ─▶ N x DitBlock(c = timestep embedding, context = [null token, text tokens, identity tokens])
 //!   ─▶ final AdaLN + linear per modality ─▶ velocity latents of the input's shapes
@@ -59,7 +59,7 @@ impl KinoConfig {
     /// parameters); 96 video + 24 audio tokens.
     pub fn teacher_64() -> Self {
         KinoConfig {
-            video_latent: [8, 6, 8, 8],
+            video_latent: [16, 6, 8, 8],
             frames_per_latent: 4,
             video_patch: 2,
             audio_latent: [16, 96],

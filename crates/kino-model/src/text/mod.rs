@@ -49,9 +49,9 @@ pub struct TextEncoder {
 
 impl TextEncoder {
     /// The default folder: `models/minilm` at the workspace root (where `cargo xtask
-    /// fetch-models` puts it), or `$KINO_MODELS/minilm` when that variable is set.
+    /// fetch-models` puts it), or `$KINO_MODELS_DIR/minilm` when that variable is set.
     pub fn default_dir() -> PathBuf {
-        match std::env::var_os("KINO_MODELS") {
+        match std::env::var_os("KINO_MODELS_DIR") {
             Some(models) => PathBuf::from(models).join("minilm"),
             None => Path::new(env!("CARGO_MANIFEST_DIR")).join("../../models/minilm"),
         }

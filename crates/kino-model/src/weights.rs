@@ -1,0 +1,60 @@
+//! Released weights: safetensors files in half precision (the linear and convolution weights;
+//! norms' gains and learned embeddings stay f32), read back into f32 modules.
+
+use std::path::Path;
+
+use burn::module::Module;
+use burn::store::{HalfPrecisionAdapter, ModuleSnapshot, SafetensorsStore};
+
+/// Why weights could not be saved or loaded.
+#[derive(Debug, thiserror::Error)]
+pub enum WeightsError {
+    #[error("{path} is missing: run `cargo xtask fetch-models` (or train and export the model)")]
+    Missing { path: String },
+    #[error("{path}: {message}")]
+    Store { path: String, message: String },
+}
+
+/// Writes `module`'s parameters to `path` in half precision.
+pub fn save_f16<M: Module>(module: &M, path: &Path) -> Result<(), WeightsError> {
+    let mut store = SafetensorsStore::from_file(path).overwrite(true).with_to_adapter(HalfPrecisionAdapter::new());
+    module.save_into(&mut store).map_err(|e| WeightsError::Store { path: path.display().to_string(), message: e.to_string() })
+}
+
+/// Reads `path` (written by [`save_f16`]) into `module`, which must have the same structure.
+pub fn load<M: Module>(mut module: M, path: &Path) -> Result<M, WeightsError> {
+    if !path.exists() {
+        return Err(WeightsError::Missing { path: path.display().to_string() });
+    }
+    let mut store = SafetensorsStore::from_file(path).with_from_adapter(HalfPrecisionAdapter::new());
+    let result = module.load_from(&mut store).map_err(|e| WeightsError::Store { path: path.display().to_string(), message: e.to_string() })?;
+    if !result.missing.is_empty() || !result.errors.is_empty() {
+        let missing: Vec<&str> = result.missing.iter().map(|(p, _)| p.as_str()).collect();
+        return Err(WeightsError::Store { path: path.display().to_string(), message: format!("missing tensors {missing:?}, errors {:?}", result.errors) });
+    }
+    Ok(module)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use burn::tensor::Device;
+
+    #[test]
+    fn half_precision_round_trip_keeps_the_weights_close() {
+        let device = Device::flex();
+        let dir = std::env::temp_dir().join(format!("kino-weights-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap_or_default();
+        let path = dir.join("vae.safetensors");
+        let vae = crate::video_vae::VideoVaeConfig::tiny().init(&device);
+        save_f16(&vae, &path).unwrap_or_else(|e| panic!("{e}"));
+        let loaded = load(crate::video_vae::VideoVaeConfig::tiny().init(&device), &path).unwrap_or_else(|e| panic!("{e}"));
+        let a = vae.encoder.conv_in.conv.weight.val();
+        let b = loaded.encoder.conv_in.conv.weight.val();
+        let diff = (a.clone() - b).abs().max().into_scalar::<f32>();
+        let scale = a.abs().max().into_scalar::<f32>();
+        assert!(diff > 0.0 && diff < scale * 1e-3, "diff {diff}, scale {scale}");
+        assert!(matches!(load(vae, &dir.join("absent.safetensors")), Err(WeightsError::Missing { .. })));
+        std::fs::remove_dir_all(&dir).unwrap_or_default();
+    }
+}

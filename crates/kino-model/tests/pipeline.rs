@@ -1,0 +1,101 @@
+//! A model folder end to end with tiny random weights and the real MiniLM: saved in half
+//! precision, loaded back, and run for generate, remix, extend and multi-shot.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use burn::tensor::Device;
+use kino_model::audio_vae::AudioVaeConfig;
+use kino_model::dit::KinoConfig;
+use kino_model::pipeline::{Pipeline, PipelineConfig, PipelineError, Request};
+use kino_model::text::{TEXT_WIDTH, TextEncoder};
+use kino_model::video_vae::VideoVaeConfig;
+
+fn tiny_folder() -> (tempfile_dir::Dir, PipelineConfig) {
+    let device = Device::flex();
+    // Three latent frames (12 video frames), so an extension adds one past its context of two.
+    let generator = KinoConfig { text_width: TEXT_WIDTH, video_latent: [4, 3, 4, 4], audio_latent: [4, 48], ..KinoConfig::tiny() };
+    let config = PipelineConfig {
+        name: "tiny".into(),
+        video_vae: VideoVaeConfig::tiny(),
+        audio_vae: AudioVaeConfig::tiny(),
+        generator: generator.clone(),
+        video_scale: 1.0,
+        audio_scale: 1.0,
+        width: 32,
+        height: 32,
+        fps: 12.0,
+        default_steps: 2,
+        guidance: 2.0,
+        shift: 3.0,
+    };
+    let dir = tempfile_dir::Dir::new("pipeline");
+    Pipeline::save(&dir.0, &config, &config.video_vae.init(&device), &config.audio_vae.init(&device), &generator.init(&device)).unwrap();
+    (dir, config)
+}
+
+/// A temporary folder removed on drop (no extra dependency for one test file).
+mod tempfile_dir {
+    pub struct Dir(pub std::path::PathBuf);
+    impl Dir {
+        pub fn new(name: &str) -> Dir {
+            let path = std::env::temp_dir().join(format!("kino-{name}-{}-{:?}", std::process::id(), std::thread::current().id()));
+            std::fs::create_dir_all(&path).unwrap();
+            Dir(path)
+        }
+    }
+    impl Drop for Dir {
+        fn drop(&mut self) {
+            let _ = std::fs::remove_dir_all(&self.0);
+        }
+    }
+}
+
+#[test]
+fn a_model_folder_generates_remixes_and_extends() {
+    let (dir, config) = tiny_folder();
+    let device = Device::flex();
+    let pipeline = Pipeline::load(&dir.0, &TextEncoder::default_dir(), &device).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(pipeline.config, config);
+    let mut seen = Vec::new();
+    let clip = pipeline.generate(&Request::new("a red ball bounces", 1), &mut |p| seen.push(p)).unwrap();
+    assert_eq!((clip.width, clip.height, clip.frames.len()), (32, 32, 12));
+    assert!(clip.frames.iter().all(|f| f.len() == 32 * 32 * 3));
+    // 12 frames at 12 fps: one second of 16 kHz sound.
+    assert_eq!(clip.audio.len(), 16_000);
+    assert!(seen.windows(2).all(|w| w[0] <= w[1]) && seen.last() == Some(&1.0), "{seen:?}");
+    // Same seed, same clip; another seed, another clip.
+    let again = pipeline.generate(&Request::new("a red ball bounces", 1), &mut |_| ()).unwrap();
+    assert_eq!(again.frames, clip.frames);
+    let other = pipeline.generate(&Request::new("a red ball bounces", 2), &mut |_| ()).unwrap();
+    assert_ne!(other.latents, clip.latents);
+
+    let remix = pipeline.remix(&clip.latents, 0.5, &Request::new("a blue ball", 3), &mut |_| ()).unwrap();
+    assert_eq!(remix.frames.len(), 12);
+    assert_ne!(remix.latents, clip.latents);
+
+    // An extension keeps the whole clip and adds one latent frame (4 video frames).
+    let longer = pipeline.extend(&clip.latents, &Request::new("then it rolls away", 4), &mut |_| ()).unwrap();
+    assert_eq!(longer.frames.len(), 16);
+    assert_eq!(longer.latents.frames(), 4);
+    // `[c, t, h, w]`: the source's three latent frames lead every channel of the result.
+    let [c, t, h, w] = clip.latents.video_shape;
+    for ch in 0..c {
+        let source = &clip.latents.video[ch * t * h * w..(ch + 1) * t * h * w];
+        let kept = &longer.latents.video[ch * (t + 1) * h * w..ch * (t + 1) * h * w + t * h * w];
+        assert_eq!(source, kept, "channel {ch}");
+    }
+    let shots = pipeline.multi_shot(&["a red ball bounces".into(), "a duck floats".into(), "a cube slides".into()], &Request::new("", 5), &mut |_| ()).unwrap();
+    assert_eq!(shots.frames.len(), 12 + 4 + 4);
+
+    for bad in [Request::new("  ", 1), Request { steps: Some(0), ..Request::new("a ball", 1) }, Request { guidance: Some(f64::NAN), ..Request::new("a ball", 1) }] {
+        assert!(matches!(pipeline.generate(&bad, &mut |_| ()), Err(PipelineError::Invalid(_))), "{bad:?}");
+    }
+    assert!(matches!(pipeline.remix(&clip.latents, 0.0, &Request::new("x", 1), &mut |_| ()), Err(PipelineError::Invalid(_))));
+}
+
+#[test]
+fn a_missing_folder_says_how_to_get_it() {
+    let error = Pipeline::load(std::path::Path::new("/nonexistent/kino-1-teacher"), &TextEncoder::default_dir(), &Device::flex()).unwrap_err();
+    assert!(matches!(error, PipelineError::Missing { .. }), "{error}");
+    assert!(error.to_string().contains("not installed"), "{error}");
+}
