@@ -12,6 +12,8 @@ use tokio::net::TcpListener;
 use tower_http::trace::TraceLayer;
 
 use crate::blobs::Blobs;
+use crate::generation::{GenerateHandler, Models};
+use crate::jobs::{Registry, Worker, WorkerSettings};
 use crate::db::{self, Db};
 use crate::domain::mail;
 use crate::routes;
@@ -27,6 +29,44 @@ pub struct AppState {
     pub blobs: Blobs,
     /// The C2PA signing chain every export is signed with.
     pub signing: Arc<kino_media::SigningChain>,
+    /// The generation models, loaded on first use.
+    pub models: Models,
+}
+
+impl AppState {
+    /// Creates the data folder, opens and migrates the database, and sets up media storage,
+    /// the signing chain and the models: everything but the HTTP listener.
+    pub async fn open(settings: Settings) -> anyhow::Result<AppState> {
+        let data_dir = settings.data.data.clone();
+        tokio::fs::create_dir_all(&data_dir)
+            .await
+            .with_context(|| format!("creating data folder {}", data_dir.display()))?;
+        let db = db::open(&settings.data.database_url()).await?;
+        let models = settings.generation.offered_models().map_err(anyhow::Error::msg)?;
+        let models_dir = settings.generation.models_dir.clone();
+        Ok(AppState {
+            db,
+            config: Arc::new(Config {
+                accounts: settings.accounts,
+                generation: settings.generation,
+                models,
+                secure_cookies: settings.secure_cookies,
+                data_dir: settings.data.data,
+            }),
+            wake: Arc::new(tokio::sync::Notify::new()),
+            blobs: Blobs::local(&data_dir.join("media"))?,
+            signing: Arc::new(kino_media::SigningChain::load_or_create(&kino_media::SigningChain::dir_in(&data_dir), "Kino")?),
+            models: Models::new(&models_dir),
+        })
+    }
+
+    /// The job workers of this process (`concurrency` loops), woken by this state's enqueues.
+    pub fn worker(&self, concurrency: usize) -> Worker {
+        let registry = Registry::default().with(GenerateHandler { state: self.clone() });
+        let mut worker = Worker::new(self.db.clone(), registry, WorkerSettings { concurrency, ..WorkerSettings::default() });
+        worker.wake = self.wake.clone();
+        worker
+    }
 }
 
 /// The settings handlers need, fixed at start-up.
@@ -56,35 +96,17 @@ pub struct Application {
 impl Application {
     /// Creates the data folder, opens and migrates the database, and binds the address.
     pub async fn build(settings: Settings) -> anyhow::Result<Self> {
-        let data_dir = settings.data.data.clone();
-        tokio::fs::create_dir_all(&data_dir)
-            .await
-            .with_context(|| format!("creating data folder {}", data_dir.display()))?;
-        let db = db::open(&settings.data.database_url()).await?;
         if !settings.studio.join("index.html").is_file() {
             tracing::warn!(
                 studio = %settings.studio.display(),
                 "no built studio there: the API works, the web app does not (run `cargo xtask run`)"
             );
         }
-        let models = settings.generation.offered_models().map_err(anyhow::Error::msg)?;
-        let state = AppState {
-            db,
-            config: Arc::new(Config {
-                accounts: settings.accounts,
-                generation: settings.generation,
-                models,
-                secure_cookies: settings.secure_cookies,
-                data_dir: settings.data.data,
-            }),
-            wake: Arc::new(tokio::sync::Notify::new()),
-            blobs: Blobs::local(&data_dir.join("media"))?,
-            signing: Arc::new(kino_media::SigningChain::load_or_create(&kino_media::SigningChain::dir_in(&data_dir), "Kino")?),
-        };
-        let router = router(state.clone(), settings.studio);
-        let listener = TcpListener::bind(settings.addr)
-            .await
-            .with_context(|| format!("binding {}", settings.addr))?;
+        let studio = settings.studio.clone();
+        let addr = settings.addr;
+        let state = AppState::open(settings).await?;
+        let router = router(state.clone(), studio);
+        let listener = TcpListener::bind(addr).await.with_context(|| format!("binding {addr}"))?;
         let addr = listener.local_addr()?;
         Ok(Self { listener, router, addr, state })
     }
@@ -101,9 +123,18 @@ impl Application {
     pub async fn run_until_stopped(self) -> anyhow::Result<()> {
         tracing::info!(addr = %self.addr, backend = self.state.db.backend.name(), "serving");
         let server = axum::serve(self.listener, self.router).with_graceful_shutdown(shutdown_signal());
+        let workers = self.state.config.generation.workers;
+        let jobs = async {
+            if workers > 0 {
+                self.state.worker(workers).run().await;
+            } else {
+                std::future::pending::<()>().await;
+            }
+        };
         tokio::select! {
             result = server => result.context("serving HTTP")?,
-            () = background_work(self.state) => {},
+            () = background_work(self.state.clone()) => {},
+            () = jobs => {},
         }
         tracing::info!("stopped");
         Ok(())

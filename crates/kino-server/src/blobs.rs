@@ -31,6 +31,8 @@ pub enum Variant {
     Video,
     Thumbnail,
     Spritesheet,
+    /// The generator's latents (JSON), kept for remixes and extensions; never served.
+    Latents,
 }
 
 impl Variant {
@@ -48,6 +50,7 @@ impl Variant {
             Self::Video => "video.mp4",
             Self::Thumbnail => "thumbnail.png",
             Self::Spritesheet => "spritesheet.png",
+            Self::Latents => "latents.json",
         }
     }
 
@@ -55,6 +58,7 @@ impl Variant {
         match self {
             Self::Video => "video/mp4",
             Self::Thumbnail | Self::Spritesheet => "image/png",
+            Self::Latents => "application/json",
         }
     }
 }

@@ -10,6 +10,7 @@ pub mod db;
 pub mod domain;
 pub mod error;
 pub mod extract;
+pub mod generation;
 pub mod ids;
 pub mod jobs;
 pub mod routes;

@@ -38,7 +38,19 @@ enum Command {
         #[command(flatten)]
         data: DataSettings,
     },
+    /// Run generation jobs from the same database as `kino serve` (to scale out).
+    Worker {
+        #[command(flatten)]
+        settings: Settings,
+        /// Jobs at once.
+        #[arg(long, default_value_t = 1)]
+        concurrency: usize,
+    },
+    /// Generate one clip from a prompt into a folder: frames, sound, and a signed, watermarked MP4.
+    Generate(generate::GenerateArgs),
 }
+
+mod generate;
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
@@ -61,6 +73,16 @@ async fn main() -> anyhow::Result<()> {
             Ok(())
         }
         Command::Verify { file, json, trust, data } => verify(&file, json, trust.as_deref(), &data),
+        Command::Worker { settings, concurrency } => {
+            let state = kino_server::AppState::open(settings).await?;
+            eprintln!("kino worker: running generation jobs ({concurrency} at once)");
+            tokio::select! {
+                () = state.worker(concurrency.max(1)).run() => {},
+                _ = tokio::signal::ctrl_c() => eprintln!("kino worker: stopping"),
+            }
+            Ok(())
+        }
+        Command::Generate(args) => tokio::task::spawn_blocking(move || generate::run(&args)).await?,
     }
 }
 

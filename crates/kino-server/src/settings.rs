@@ -70,11 +70,16 @@ pub struct GenerationSettings {
     /// The same for teen accounts.
     #[arg(long, env = "KINO_TEEN_DAILY_LIMIT", default_value_t = 5)]
     pub teen_daily_limit: u32,
+
+    /// Generation jobs this process runs at once; 0 runs none here (start `kino worker`
+    /// processes on the same database instead).
+    #[arg(long, env = "KINO_WORKERS", default_value_t = 1)]
+    pub workers: usize,
 }
 
 impl Default for GenerationSettings {
     fn default() -> Self {
-        Self { models: Vec::new(), models_dir: PathBuf::from("models"), daily_limit: 20, teen_daily_limit: 5 }
+        Self { models: Vec::new(), models_dir: PathBuf::from("models"), daily_limit: 20, teen_daily_limit: 5, workers: 1 }
     }
 }
 
@@ -129,7 +134,8 @@ impl Settings {
             studio,
             secure_cookies: false,
             accounts: AccountSettings::default(),
-            generation: GenerationSettings::default(),
+            // No workers: a test that wants jobs run turns them on.
+            generation: GenerationSettings { workers: 0, ..GenerationSettings::default() },
         }
     }
 }

@@ -106,6 +106,12 @@ pub async fn find(conn: &mut Conn, id: &str) -> Result<Option<VideoRow>, sqlx::E
     sqlx::query_as(sqlx::AssertSqlSafe(format!("{SELECT} WHERE v.id = $1"))).bind(id).fetch_optional(conn).await
 }
 
+/// What the invisible watermark of video `id` carries.
+pub async fn watermark_id(conn: &mut Conn, id: &str) -> Result<Option<i64>, sqlx::Error> {
+    let row: Option<(i64,)> = sqlx::query_as("SELECT watermark_id FROM videos WHERE id = $1").bind(id).fetch_optional(conn).await?;
+    Ok(row.map(|(w,)| w))
+}
+
 /// The id of the video whose watermark carries `watermark_id`.
 pub async fn id_by_watermark(conn: &mut Conn, watermark_id: i64) -> Result<Option<String>, sqlx::Error> {
     let row: Option<(String,)> = sqlx::query_as("SELECT id FROM videos WHERE watermark_id = $1").bind(watermark_id).fetch_optional(conn).await?;
