@@ -23,7 +23,7 @@ use crate::flow::{self, Guided, Sampler};
 use crate::noise::gaussian;
 use crate::shape::ShapeError;
 use crate::text::{TextEncoder, TextError, loader::LoadError};
-use crate::video_vae::{TIME_COMPRESSION, VideoVae, VideoVaeConfig};
+use crate::video_vae::{TIME_COMPRESSION, VideoVae, VideoVaeConfig, rgb_to_video, video_to_rgb};
 use crate::weights::{self, WeightsError};
 
 /// Latent frames an extension keeps from the clip it continues (8 video frames, 0.67 s).
@@ -326,11 +326,8 @@ impl Pipeline {
         let spectrogram = self.audio_vae.decode(x.audio.clone().div_scalar(self.config.audio_scale))?;
         let audio = self.audio_vae.waveforms(spectrogram, GRIFFIN_LIM_ITERATIONS).into_iter().next().unwrap_or_default();
         progress(1.0);
-        let [_, _, t, h, w] = video.dims();
-        let values = video.into_data().convert::<f32>().try_into_vec::<f32>().unwrap_or_default();
-        let frames = (0..t)
-            .map(|f| (0..h * w).flat_map(|p| (0..3).map(move |c| (c, p))).map(|(c, p)| ((values[(c * t + f) * h * w + p] + 1.0) * 127.5).round().clamp(0.0, 255.0) as u8).collect())
-            .collect();
+        let [_, _, _, h, w] = video.dims();
+        let frames = video_to_rgb(&video, 0);
         Ok(Generated { width: w, height: h, fps: self.config.fps, frames, audio: from_model_rate(&audio), latents: ClipLatents::from_joint(x) })
     }
 
@@ -342,13 +339,7 @@ impl Pipeline {
         if t == 0 || frames.iter().any(|f| f.len() != w * h * 3) {
             return Err(PipelineError::Invalid(format!("frames must be {w}x{h} RGB, at least {TIME_COMPRESSION} of them")));
         }
-        let mut data = Vec::with_capacity(3 * t * h * w);
-        for c in 0..3 {
-            for frame in &frames[..t] {
-                data.extend(frame.iter().skip(c).step_by(3).map(|&v| f32::from(v) / 127.5 - 1.0));
-            }
-        }
-        let video = Tensor::<5>::from_data(TensorData::new(data, [1, 3, t, h, w]), &self.device);
+        let video = rgb_to_video(&[frames[..t].iter().map(Vec::as_slice).collect()], h, w, &self.device);
         let latent_video = self.video_vae.encode(video)?.mean.mul_scalar(self.config.video_scale);
         let mut wave = to_model_rate(audio);
         let samples = t / TIME_COMPRESSION * self.audio_per_latent() * self.audio_vae.hop;

@@ -25,7 +25,7 @@
 
 use burn::module::{Module, Param};
 use burn::tensor::activation::silu;
-use burn::tensor::{Device, Tensor};
+use burn::tensor::{Device, Tensor, TensorData};
 use serde::{Deserialize, Serialize};
 
 use crate::layers::{CausalConv3d, CausalConv3dConfig, ChannelNorm, ChannelNormConfig, channels_to_space, space_to_channels, upsample_nearest};
@@ -278,6 +278,31 @@ impl VideoDecoder {
         let x = self.conv_out.forward(silu(self.norm_out.forward(x)));
         channels_to_space(x, self.patch) + shortcut // [b, 3, 4t, 8h, 8w]
     }
+}
+
+/// RGB frames (`height * width * 3` bytes each, one list per clip, all the same length) as
+/// `[clips, 3, frames, height, width]` in `[-1, 1]`, the autoencoder's input.
+pub fn rgb_to_video(clips: &[Vec<&[u8]>], height: usize, width: usize, device: &Device) -> Tensor<5> {
+    let t = clips.first().map_or(0, Vec::len);
+    let mut data = Vec::with_capacity(clips.len() * 3 * t * height * width);
+    for clip in clips {
+        for c in 0..3 {
+            for frame in clip {
+                data.extend(frame.iter().skip(c).step_by(3).map(|&v| f32::from(v) / 127.5 - 1.0));
+            }
+        }
+    }
+    Tensor::from_data(TensorData::new(data, [clips.len(), 3, t, height, width]), device)
+}
+
+/// The frames of clip `index` of a `[batch, 3, frames, height, width]` tensor in `[-1, 1]`, as
+/// RGB bytes (the inverse of [`rgb_to_video`]).
+pub fn video_to_rgb(video: &Tensor<5>, index: usize) -> Vec<Vec<u8>> {
+    let [_, _, t, h, w] = video.dims();
+    let values = video.clone().narrow(0, index, 1).into_data().convert::<f32>().try_into_vec::<f32>().unwrap_or_default();
+    (0..t)
+        .map(|f| (0..h * w).flat_map(|p| (0..3).map(move |c| (c, p))).map(|(c, p)| ((values[(c * t + f) * h * w + p] + 1.0) * 127.5).round().clamp(0.0, 255.0) as u8).collect())
+        .collect()
 }
 
 /// The mean of every `4 x 8 x 8` block (one latent pixel's worth) of each channel.

@@ -8,8 +8,9 @@ use std::sync::mpsc::{Receiver, sync_channel};
 use std::thread::JoinHandle;
 
 use anyhow::Context;
-use burn::tensor::{Device, Tensor, TensorData};
+use burn::tensor::{Device, Tensor};
 use kino_model::audio_vae::to_model_rate;
+use kino_model::video_vae::{rgb_to_video, video_to_rgb};
 use kino_world::sample::{Distribution, sample};
 use kino_world::{Clip, Frame, RenderSettings, render_clip};
 
@@ -56,16 +57,9 @@ impl ClipStream {
 
 /// `[batch, 3, frames, height, width]` in `[-1, 1]`.
 pub fn video_tensor(clips: &[Clip], device: &Device) -> Tensor<5> {
-    let (t, h, w) = (clips[0].frames.len(), clips[0].frames[0].height as usize, clips[0].frames[0].width as usize);
-    let mut data = Vec::with_capacity(clips.len() * 3 * t * h * w);
-    for clip in clips {
-        for c in 0..3 {
-            for frame in &clip.frames {
-                data.extend(frame.rgb.iter().skip(c).step_by(3).map(|&v| f32::from(v) / 127.5 - 1.0));
-            }
-        }
-    }
-    Tensor::from_data(TensorData::new(data, [clips.len(), 3, t, h, w]), device)
+    let (h, w) = (clips[0].frames[0].height as usize, clips[0].frames[0].width as usize);
+    let frames: Vec<Vec<&[u8]>> = clips.iter().map(|c| c.frames.iter().map(|f| f.rgb.as_slice()).collect()).collect();
+    rgb_to_video(&frames, h, w, device)
 }
 
 /// The clips' sound at the audio autoencoder's rate.
@@ -75,17 +69,8 @@ pub fn audio_waves(clips: &[Clip]) -> Vec<Vec<f32>> {
 
 /// Frames of one clip of a `[batch, 3, t, h, w]` tensor in `[-1, 1]`.
 pub fn frames_of(video: &Tensor<5>, index: usize) -> anyhow::Result<Vec<Frame>> {
-    let [_, _, t, h, w] = video.dims();
-    let values = video.clone().narrow(0, index, 1).into_data().try_to_vec::<f32>().map_err(|e| anyhow::anyhow!("{e:?}"))?;
-    Ok((0..t)
-        .map(|f| {
-            let rgb = (0..h * w)
-                .flat_map(|p| (0..3).map(move |c| (c, p)))
-                .map(|(c, p)| ((values[(c * t + f) * h * w + p] + 1.0) * 127.5).round().clamp(0.0, 255.0) as u8)
-                .collect();
-            Frame { width: w as u32, height: h as u32, rgb }
-        })
-        .collect())
+    let [_, _, _, h, w] = video.dims();
+    Ok(video_to_rgb(video, index).into_iter().map(|rgb| Frame { width: w as u32, height: h as u32, rgb }).collect())
 }
 
 #[cfg(test)]
