@@ -30,7 +30,6 @@ impl Handle {
         }
         Ok(Self(handle))
     }
-
 }
 
 crate::parsed_string!(Handle, HandleError);
@@ -212,13 +211,8 @@ pub struct RegionError;
 impl Region {
     pub fn parse(raw: &str) -> Result<Self, RegionError> {
         let code = raw.trim().to_ascii_uppercase();
-        if code.len() == 2 && code.chars().all(|c| c.is_ascii_uppercase()) {
-            Ok(Self(code))
-        } else {
-            Err(RegionError)
-        }
+        if code.len() == 2 && code.chars().all(|c| c.is_ascii_uppercase()) { Ok(Self(code)) } else { Err(RegionError) }
     }
-
 }
 
 crate::parsed_string!(Region, RegionError);

@@ -33,16 +33,13 @@ impl Email {
         let (local, domain) = address.split_once('@').ok_or(EmailError::Malformed)?;
         let domain_ok = !domain.contains('@')
             && domain.contains('.')
-            && domain.split('.').all(|label| {
-                !label.is_empty() && label.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
-            });
+            && domain.split('.').all(|label| !label.is_empty() && label.chars().all(|c| c.is_ascii_alphanumeric() || c == '-'));
         let local_ok = !local.is_empty() && !local.chars().any(|c| c.is_whitespace() || c.is_control());
         if !(domain_ok && local_ok) {
             return Err(EmailError::Malformed);
         }
         Ok(Self(address))
     }
-
 }
 
 crate::parsed_string!(Email, EmailError);

@@ -40,9 +40,9 @@ pub(crate) use parsed_string;
 pub mod account;
 pub mod api;
 pub mod email;
+pub mod media;
 pub mod models;
 pub mod prompt;
-pub mod media;
 pub mod scene;
 
 pub use email::Email;

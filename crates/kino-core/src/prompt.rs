@@ -34,7 +34,6 @@ impl Prompt {
         }
         Ok(Self(prompt.to_owned()))
     }
-
 }
 
 crate::parsed_string!(Prompt, PromptError);

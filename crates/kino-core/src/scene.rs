@@ -315,8 +315,7 @@ pub enum ObjectKind {
 
 impl ObjectKind {
     /// Every kind, in a fixed order.
-    pub const ALL: [ObjectKind; 5] =
-        [ObjectKind::Ball, ObjectKind::Basketball, ObjectKind::Cube, ObjectKind::RubberDuck, ObjectKind::Avatar];
+    pub const ALL: [ObjectKind; 5] = [ObjectKind::Ball, ObjectKind::Basketball, ObjectKind::Cube, ObjectKind::RubberDuck, ObjectKind::Avatar];
 
     /// The English noun ("rubber duck").
     pub fn noun(self) -> &'static str {

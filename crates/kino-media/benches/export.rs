@@ -29,7 +29,10 @@ fn main() {
         let total = m(|t| t.total_s);
         println!(
             "| {w}x{h} (exported at {}), {seconds} s ({} frames) | {runs} | {:.1} | {:.1} | {:.1} | {:.1} | {:.1} | {:.1} | {total:.1} | {:.2} | {} KB |",
-            { let f = MIN_EXPORT_SIDE.div_ceil(w.min(h)).max(1); format!("{}x{}", w * f, h * f) },
+            {
+                let f = MIN_EXPORT_SIDE.div_ceil(w.min(h)).max(1);
+                format!("{}x{}", w * f, h * f)
+            },
             clip.frames.len(),
             m(|t| t.watermark_s),
             m(|t| t.video_encode_s),

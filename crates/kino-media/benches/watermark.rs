@@ -61,7 +61,8 @@ fn bit_accuracy(frames: &[Frame], key: &WatermarkKey, id: u64) -> (f64, bool) {
 /// A clip of Kino's procedural world (what the model learns from and will produce).
 fn world_clip(seed: u64, size: u32, seconds: f32) -> kino_media::Clip {
     let scene = kino_world::sample::sample(seed, &kino_world::sample::Distribution::default());
-    let settings = kino_world::RenderSettings { width: size, height: size, fps: FPS, frames: Some((seconds * FPS) as usize), audio: kino_world::AudioLayers::default() };
+    let settings =
+        kino_world::RenderSettings { width: size, height: size, fps: FPS, frames: Some((seconds * FPS) as usize), audio: kino_world::AudioLayers::default() };
     let clip = kino_world::render_clip(&scene, &settings).unwrap_or_else(|e| panic!("world: {e}"));
     kino_media::Clip {
         frames: clip.frames.into_iter().map(|f| Frame { width: f.width, height: f.height, rgb: f.rgb }).collect(),
@@ -73,7 +74,8 @@ fn world_clip(seed: u64, size: u32, seconds: f32) -> kino_media::Clip {
 
 fn main() {
     let world = std::env::var("KINO_WM_CONTENT").map_or(true, |c| c != "synthetic");
-    let sizes: Vec<u32> = std::env::var("KINO_WM_SIZES").ok().map(|s| s.split(',').filter_map(|v| v.trim().parse().ok()).collect()).unwrap_or_else(|| vec![64, 256, 512]);
+    let sizes: Vec<u32> =
+        std::env::var("KINO_WM_SIZES").ok().map(|s| s.split(',').filter_map(|v| v.trim().parse().ok()).collect()).unwrap_or_else(|| vec![64, 256, 512]);
     let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
     let chain = SigningChain::load_or_create(dir.path(), "Kino bench").unwrap_or_else(|e| panic!("{e}"));
     let key = WatermarkKey::default();
@@ -143,7 +145,10 @@ fn main() {
         let n = IDS.len() as f64;
         let mean_psnr = psnrs.iter().sum::<f64>() / psnrs.len() as f64;
         let content = if world { "kino-world scenes (seeds 1-3)" } else { "synthetic test clip" };
-        println!("\nInvisible watermark, {content}, {size}x{size}, {SECONDS} s at {FPS} fps, {} clips; strength {DEFAULT_STRENGTH} luma levels, PSNR cost {mean_psnr:.1} dB (luma, before encoding)\n", IDS.len());
+        println!(
+            "\nInvisible watermark, {content}, {size}x{size}, {SECONDS} s at {FPS} fps, {} clips; strength {DEFAULT_STRENGTH} luma levels, PSNR cost {mean_psnr:.1} dB (luma, before encoding)\n",
+            IDS.len()
+        );
         println!("| edit | bit accuracy | id decoded |");
         println!("|---|---|---|");
         for (name, acc, found) in &rows {

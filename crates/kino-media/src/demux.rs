@@ -193,7 +193,8 @@ fn sample_table(stbl: &[BoxRef<'_>]) -> Result<Vec<(u64, u32)>, MediaError> {
         return Err(bad("no chunk offsets"));
     };
     let stsc = child(stbl, b"stsc").ok_or_else(|| bad("no stsc"))?.body;
-    let runs: Vec<(u32, u32)> = (0..u32_at(stsc, 4)? as usize).map(|i| Ok((u32_at(stsc, 8 + 12 * i)?, u32_at(stsc, 12 + 12 * i)?))).collect::<Result<_, MediaError>>()?;
+    let runs: Vec<(u32, u32)> =
+        (0..u32_at(stsc, 4)? as usize).map(|i| Ok((u32_at(stsc, 8 + 12 * i)?, u32_at(stsc, 12 + 12 * i)?))).collect::<Result<_, MediaError>>()?;
     let mut out = Vec::with_capacity(count);
     let mut sample = 0usize;
     for (c, &chunk_offset) in chunks.iter().enumerate() {

@@ -31,11 +31,7 @@ fn hash(x: u32, y: u32) -> u32 {
 pub fn test_frame(width: u32, height: u32, t: f32) -> Frame {
     let (w, h) = (width as f32, height as f32);
     let horizon = h * 0.62;
-    let balls = [
-        (0.25f32, 0.9f32, [220u8, 60, 50], 0.09f32),
-        (0.6, 1.3, [60, 170, 230], 0.07),
-        (0.8, 0.7, [250, 210, 60], 0.05),
-    ];
+    let balls = [(0.25f32, 0.9f32, [220u8, 60, 50], 0.09f32), (0.6, 1.3, [60, 170, 230], 0.07), (0.8, 0.7, [250, 210, 60], 0.05)];
     let mut rgb = Vec::with_capacity(width as usize * height as usize * 3);
     for y in 0..height {
         for x in 0..width {

@@ -74,7 +74,13 @@ impl SpriteSheet {
         for t in 0..self.tiles {
             let (x, y) = ((t % self.columns) * self.tile_width, (t / self.columns) * self.tile_height);
             let start = f64::from(t) * self.interval_s;
-            out.push_str(&format!("{} --> {}\n{image_name}#xywh={x},{y},{},{}\n\n", vtt_time(start), vtt_time(start + self.interval_s), self.tile_width, self.tile_height));
+            out.push_str(&format!(
+                "{} --> {}\n{image_name}#xywh={x},{y},{},{}\n\n",
+                vtt_time(start),
+                vtt_time(start + self.interval_s),
+                self.tile_width,
+                self.tile_height
+            ));
         }
         out
     }

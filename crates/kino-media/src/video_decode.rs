@@ -11,7 +11,8 @@ use crate::frame::{Frame, Luma, Yuv420};
 /// Decodes access units (Annex B) and hands every picture, in output order, to `each`.
 /// Returns the number of pictures; damaged units are skipped.
 pub fn decode_each(units: &[Vec<u8>], mut each: impl FnMut(&Yuv420)) -> Result<usize, MediaError> {
-    let mut decoder = Decoder::with_api_config(OpenH264API::from_source(), DecoderConfig::new().flush_after_decode(Flush::NoFlush)).map_err(|e| MediaError::Video(e.to_string()))?;
+    let mut decoder = Decoder::with_api_config(OpenH264API::from_source(), DecoderConfig::new().flush_after_decode(Flush::NoFlush))
+        .map_err(|e| MediaError::Video(e.to_string()))?;
     let mut count = 0;
     for unit in units {
         if let Ok(Some(pic)) = decoder.decode(unit) {

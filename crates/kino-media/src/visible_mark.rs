@@ -74,7 +74,8 @@ pub fn placement(width: u32, height: u32, t: f64) -> Placement {
             if ink[y * mw + x] != 0 {
                 continue;
             }
-            let near = (y.saturating_sub(pad)..=(y + pad).min(mh - 1)).any(|yy| (x.saturating_sub(pad)..=(x + pad).min(mw - 1)).any(|xx| ink[yy * mw + xx] == 2));
+            let near =
+                (y.saturating_sub(pad)..=(y + pad).min(mh - 1)).any(|yy| (x.saturating_sub(pad)..=(x + pad).min(mw - 1)).any(|xx| ink[yy * mw + xx] == 2));
             if near {
                 mask[y * mw + x] = 1;
             }

@@ -79,7 +79,12 @@ impl AudioVaeConfig {
         let conv = |c_in: usize, c_out: usize| Conv1dConfig::new(c_in, c_out, 3).with_padding(PaddingConfig1d::Explicit(1, 1)).init(device);
         let blocks = || (0..self.blocks).map(|_| ResBlock1dConfig { channels: w }.init(device)).collect();
         AudioVae {
-            encoder: AudioEncoder { conv_in: conv(bins, w), blocks: blocks(), norm_out: ChannelNormConfig::new(w).init(device), conv_out: log_var_bias(conv(w, 2 * l), l, self.initial_log_var) },
+            encoder: AudioEncoder {
+                conv_in: conv(bins, w),
+                blocks: blocks(),
+                norm_out: ChannelNormConfig::new(w).init(device),
+                conv_out: log_var_bias(conv(w, 2 * l), l, self.initial_log_var),
+            },
             decoder: AudioDecoder { conv_in: conv(l, w), blocks: blocks(), norm_out: ChannelNormConfig::new(w).init(device), conv_out: conv(w, bins) },
             n_fft: self.n_fft,
             hop: self.hop,
@@ -167,7 +172,8 @@ impl AudioVae {
         let stft = self.stft();
         (0..b)
             .map(|i| {
-                let frame_major: Vec<Vec<f32>> = (0..frames).map(|f| (0..bins).map(|k| values[(i * bins + k) * frames + f] * LOG_SCALE - LOG_SHIFT).collect()).collect();
+                let frame_major: Vec<Vec<f32>> =
+                    (0..frames).map(|f| (0..bins).map(|k| values[(i * bins + k) * frames + f] * LOG_SCALE - LOG_SHIFT).collect()).collect();
                 stft.griffin_lim(&frame_major, frames * self.hop, iterations)
             })
             .collect()

@@ -126,7 +126,13 @@ pub fn schedule(steps: usize, start: f64, shift: f64) -> Vec<f64> {
 }
 
 /// Integrates from `x` at `times[0]` to `times[last]`, calling `progress(step)` after each step.
-pub fn sample(field: &impl VelocityField, x: JointLatents, times: &[f64], sampler: Sampler, mut progress: impl FnMut(usize)) -> Result<JointLatents, ShapeError> {
+pub fn sample(
+    field: &impl VelocityField,
+    x: JointLatents,
+    times: &[f64],
+    sampler: Sampler,
+    mut progress: impl FnMut(usize),
+) -> Result<JointLatents, ShapeError> {
     let mut x = x;
     for (i, pair) in times.windows(2).enumerate() {
         x = match sampler {

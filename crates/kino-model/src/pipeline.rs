@@ -285,7 +285,14 @@ impl Pipeline {
     }
 
     /// Integrates from `x` at time `start` to 0, pinning `known` frames if given.
-    fn sample(&self, request: &Request, x: JointLatents, start: f64, known: Option<&Known>, progress: &mut dyn FnMut(f32)) -> Result<JointLatents, PipelineError> {
+    fn sample(
+        &self,
+        request: &Request,
+        x: JointLatents,
+        start: f64,
+        known: Option<&Known>,
+        progress: &mut dyn FnMut(f32),
+    ) -> Result<JointLatents, PipelineError> {
         let prompt = request.prompt.trim();
         if prompt.is_empty() {
             return Err(PipelineError::Invalid("the prompt is empty".into()));

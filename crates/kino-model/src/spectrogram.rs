@@ -117,7 +117,8 @@ impl Stft {
     /// A waveform whose magnitudes approach `log_magnitudes` (`frames x bins`): Griffin-Lim,
     /// starting from zero phase, `iterations` rounds of synthesis and re-analysis.
     pub fn griffin_lim(&self, log_magnitudes: &[Vec<f32>], samples: usize, iterations: usize) -> Vec<f32> {
-        let magnitudes: Vec<Vec<f32>> = log_magnitudes.iter().map(|f| f.iter().map(|v| if *v <= MAGNITUDE_FLOOR.ln() + 1e-3 { 0.0 } else { v.exp() }).collect()).collect();
+        let magnitudes: Vec<Vec<f32>> =
+            log_magnitudes.iter().map(|f| f.iter().map(|v| if *v <= MAGNITUDE_FLOOR.ln() + 1e-3 { 0.0 } else { v.exp() }).collect()).collect();
         let mut spectra: Vec<Vec<Complex32>> = magnitudes.iter().map(|f| f.iter().map(|m| Complex32::new(*m, 0.0)).collect()).collect();
         let mut signal = self.synthesise(&spectra, samples);
         for _ in 0..iterations {
@@ -176,7 +177,8 @@ mod tests {
         let stft = Stft::new(512, 320);
         // A decaying 600 Hz knock at 0.1 s, silence elsewhere.
         let n = 6400;
-        let x: Vec<f32> = (0..n).map(|i| if i >= 1536 { 0.8 * (-((i - 1536) as f32) / 400.0).exp() * (2.0 * PI * 600.0 * i as f32 / 15_360.0).sin() } else { 0.0 }).collect();
+        let x: Vec<f32> =
+            (0..n).map(|i| if i >= 1536 { 0.8 * (-((i - 1536) as f32) / 400.0).exp() * (2.0 * PI * 600.0 * i as f32 / 15_360.0).sin() } else { 0.0 }).collect();
         let target = stft.log_magnitudes(&x);
         let y = stft.griffin_lim(&target, n, 32);
         let got = stft.log_magnitudes(&y);

@@ -301,7 +301,12 @@ pub fn video_to_rgb(video: &Tensor<5>, index: usize) -> Vec<Vec<u8>> {
     let [_, _, t, h, w] = video.dims();
     let values = video.clone().narrow(0, index, 1).into_data().convert::<f32>().try_into_vec::<f32>().unwrap_or_default();
     (0..t)
-        .map(|f| (0..h * w).flat_map(|p| (0..3).map(move |c| (c, p))).map(|(c, p)| ((values[(c * t + f) * h * w + p] + 1.0) * 127.5).round().clamp(0.0, 255.0) as u8).collect())
+        .map(|f| {
+            (0..h * w)
+                .flat_map(|p| (0..3).map(move |c| (c, p)))
+                .map(|(c, p)| ((values[(c * t + f) * h * w + p] + 1.0) * 127.5).round().clamp(0.0, 255.0) as u8)
+                .collect()
+        })
         .collect()
 }
 

@@ -123,8 +123,18 @@ fn wrong_shapes_are_refused() {
         (JointLatents { video: good.video.clone(), audio: Tensor::zeros([2, 4, 30], &device) }, t.clone(), Conditioning::unconditional(), "audio latent"),
         (JointLatents { video: good.video.clone(), audio: Tensor::zeros([1, 4, 32], &device) }, t.clone(), Conditioning::unconditional(), "audio latent"),
         (good.clone(), Tensor::full([3], 0.5, &device), Conditioning::unconditional(), "time"),
-        (good.clone(), t.clone(), Conditioning::text(TextStates { states: Tensor::zeros([2, 4, 7], &device), mask: Tensor::full([2, 4], true, &device) }), "text states"),
-        (good.clone(), t.clone(), Conditioning::text(TextStates { states: Tensor::zeros([2, 4, 16], &device), mask: Tensor::full([2, 5], true, &device) }), "text mask"),
+        (
+            good.clone(),
+            t.clone(),
+            Conditioning::text(TextStates { states: Tensor::zeros([2, 4, 7], &device), mask: Tensor::full([2, 4], true, &device) }),
+            "text states",
+        ),
+        (
+            good.clone(),
+            t.clone(),
+            Conditioning::text(TextStates { states: Tensor::zeros([2, 4, 16], &device), mask: Tensor::full([2, 5], true, &device) }),
+            "text mask",
+        ),
     ];
     for (x, t, cond, what) in cases {
         let error: ShapeError = model.forward(&x, t, &cond).expect_err(what);

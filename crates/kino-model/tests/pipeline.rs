@@ -87,7 +87,9 @@ fn a_model_folder_generates_remixes_and_extends() {
     let shots = pipeline.multi_shot(&["a red ball bounces".into(), "a duck floats".into(), "a cube slides".into()], &Request::new("", 5), &mut |_| ()).unwrap();
     assert_eq!(shots.frames.len(), 12 + 4 + 4);
 
-    for bad in [Request::new("  ", 1), Request { steps: Some(0), ..Request::new("a ball", 1) }, Request { guidance: Some(f64::NAN), ..Request::new("a ball", 1) }] {
+    for bad in
+        [Request::new("  ", 1), Request { steps: Some(0), ..Request::new("a ball", 1) }, Request { guidance: Some(f64::NAN), ..Request::new("a ball", 1) }]
+    {
         assert!(matches!(pipeline.generate(&bad, &mut |_| ()), Err(PipelineError::Invalid(_))), "{bad:?}");
     }
     assert!(matches!(pipeline.remix(&clip.latents, 0.0, &Request::new("x", 1), &mut |_| ()), Err(PipelineError::Invalid(_))));

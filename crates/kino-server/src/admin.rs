@@ -10,9 +10,9 @@ use kino_core::api::{Plan, SignUp};
 use crate::db::{self, Db};
 use crate::domain::accounts::{self, SignUpVia};
 use crate::domain::{api_keys, invites, mail};
+use crate::ids;
 use crate::settings::{AccountSettings, DataSettings};
 use crate::store::{self, users::UserRow};
-use crate::ids;
 
 #[derive(Debug, Subcommand)]
 pub enum AdminCommand {

@@ -12,10 +12,10 @@ use tokio::net::TcpListener;
 use tower_http::trace::TraceLayer;
 
 use crate::blobs::Blobs;
-use crate::generation::{GenerateHandler, Models};
-use crate::jobs::{Registry, Worker, WorkerSettings};
 use crate::db::{self, Db};
 use crate::domain::mail;
+use crate::generation::{GenerateHandler, Models};
+use crate::jobs::{Registry, Worker, WorkerSettings};
 use crate::routes;
 use crate::settings::{AccountSettings, GenerationSettings, Settings};
 
@@ -38,9 +38,7 @@ impl AppState {
     /// the signing chain and the models: everything but the HTTP listener.
     pub async fn open(settings: Settings) -> anyhow::Result<AppState> {
         let data_dir = settings.data.data.clone();
-        tokio::fs::create_dir_all(&data_dir)
-            .await
-            .with_context(|| format!("creating data folder {}", data_dir.display()))?;
+        tokio::fs::create_dir_all(&data_dir).await.with_context(|| format!("creating data folder {}", data_dir.display()))?;
         let db = db::open(&settings.data.database_url()).await?;
         let models = settings.generation.offered_models().map_err(anyhow::Error::msg)?;
         let models_dir = settings.generation.models_dir.clone();

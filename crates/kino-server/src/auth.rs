@@ -1,9 +1,9 @@
 //! Who is asking: passwords (argon2id), session cookies for the studio, bearer API keys for
 //! developers, and the [`CurrentUser`] extractor that accepts either.
 
+use argon2::Argon2;
 use argon2::password_hash::rand_core::OsRng;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
-use argon2::Argon2;
 use axum::extract::{FromRequestParts, OptionalFromRequestParts};
 use axum::http::header::{AUTHORIZATION, COOKIE, SET_COOKIE};
 use axum::http::request::Parts;
@@ -24,10 +24,7 @@ pub const API_KEY_PREFIX: &str = "kino_sk_";
 pub async fn hash_password(password: String) -> anyhow::Result<String> {
     tokio::task::spawn_blocking(move || {
         let salt = SaltString::generate(&mut OsRng);
-        Argon2::default()
-            .hash_password(password.as_bytes(), &salt)
-            .map(|hash| hash.to_string())
-            .map_err(|error| anyhow::anyhow!("hashing a password: {error}"))
+        Argon2::default().hash_password(password.as_bytes(), &salt).map(|hash| hash.to_string()).map_err(|error| anyhow::anyhow!("hashing a password: {error}"))
     })
     .await?
 }
@@ -35,9 +32,7 @@ pub async fn hash_password(password: String) -> anyhow::Result<String> {
 /// Checks a password against a stored hash. A malformed hash counts as a mismatch.
 pub async fn verify_password(password: String, stored_hash: String) -> anyhow::Result<bool> {
     Ok(tokio::task::spawn_blocking(move || {
-        PasswordHash::new(&stored_hash)
-            .map(|parsed| Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok())
-            .unwrap_or(false)
+        PasswordHash::new(&stored_hash).map(|parsed| Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok()).unwrap_or(false)
     })
     .await?)
 }
@@ -125,9 +120,7 @@ impl FromRequestParts<AppState> for CurrentUser {
         let mut conn = state.db.pool.acquire().await?;
         let (user_id, credential) = if let Some(key) = bearer_token(&parts.headers) {
             let owner = store::api_keys::use_key(&mut conn, &ids::hash_secret(key), now).await?;
-            let user_id = owner.ok_or_else(|| {
-                AppError::unauthorized("invalid_api_key", "this API key is not valid: it may have been revoked or mistyped")
-            })?;
+            let user_id = owner.ok_or_else(|| AppError::unauthorized("invalid_api_key", "this API key is not valid: it may have been revoked or mistyped"))?;
             (user_id, Credential::ApiKey)
         } else if let Some(token) = session_token(&parts.headers) {
             let hash = ids::hash_secret(&token);
@@ -136,14 +129,10 @@ impl FromRequestParts<AppState> for CurrentUser {
                 .ok_or_else(|| AppError::unauthorized("session_expired", "your session has ended; please sign in again"))?;
             (user_id, Credential::Session(hash))
         } else {
-            return Err(AppError::unauthorized(
-                "not_signed_in",
-                "sign in first, or send an API key as `Authorization: Bearer kino_sk_...`",
-            ));
+            return Err(AppError::unauthorized("not_signed_in", "sign in first, or send an API key as `Authorization: Bearer kino_sk_...`"));
         };
-        let user = store::users::find_by_id(&mut conn, &user_id)
-            .await?
-            .ok_or_else(|| AppError::unauthorized("not_signed_in", "this account no longer exists"))?;
+        let user =
+            store::users::find_by_id(&mut conn, &user_id).await?.ok_or_else(|| AppError::unauthorized("not_signed_in", "this account no longer exists"))?;
         Ok(Self { user, credential })
     }
 }

@@ -93,9 +93,7 @@ impl AppError {
             Self::UnsupportedMediaType(_) => ("invalid_request_error", "unsupported_media_type", None),
             Self::Internal(_) => ("server_error", "internal_error", None),
         };
-        ErrorBody {
-            error: ErrorDetail { message: self.to_string(), kind: kind.to_owned(), param, code: code.to_owned() },
-        }
+        ErrorBody { error: ErrorDetail { message: self.to_string(), kind: kind.to_owned(), param, code: code.to_owned() } }
     }
 }
 

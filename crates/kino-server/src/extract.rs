@@ -39,12 +39,10 @@ impl From<JsonRejection> for AppError {
                 let param = field_named_in(&detail);
                 AppError::invalid("invalid_field", detail, param.as_deref())
             }
-            JsonRejection::JsonSyntaxError(error) => {
-                AppError::invalid("invalid_json", format!("the body is not valid JSON: {}", error.body_text()), None)
+            JsonRejection::JsonSyntaxError(error) => AppError::invalid("invalid_json", format!("the body is not valid JSON: {}", error.body_text()), None),
+            JsonRejection::MissingJsonContentType(_) => {
+                AppError::UnsupportedMediaType("send the body as JSON with `Content-Type: application/json`".to_owned())
             }
-            JsonRejection::MissingJsonContentType(_) => AppError::UnsupportedMediaType(
-                "send the body as JSON with `Content-Type: application/json`".to_owned(),
-            ),
             JsonRejection::BytesRejection(error) if error.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE => {
                 AppError::PayloadTooLarge("the request body is too large".to_owned())
             }

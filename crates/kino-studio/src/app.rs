@@ -9,9 +9,9 @@ use crate::pages::api_keys::ApiKeysPage;
 use crate::pages::create::CreatePage;
 use crate::pages::library::LibraryPage;
 use crate::pages::profile::ProfilePage;
-use crate::pages::verify::VerifyPage;
 use crate::pages::sign_in::SignInPage;
 use crate::pages::sign_up::SignUpPage;
+use crate::pages::verify::VerifyPage;
 use crate::pages::{device::DevicePage, home::HomePage, not_found::NotFoundPage};
 use crate::session::SessionProvider;
 

@@ -83,7 +83,15 @@ mod tests {
         let dir = std::env::temp_dir().join(format!("kino-train-ckpt-{}", std::process::id()));
         let device = Device::flex();
         let model = VideoVaeConfig::tiny().init(&device);
-        let state = RunState { task: "vae".into(), step: 7, clips_seen: 28, train_seconds: 1.5, config: serde_json::json!({"a": 1}), history: vec![(7, 0.5)], evals: vec![] };
+        let state = RunState {
+            task: "vae".into(),
+            step: 7,
+            clips_seen: 28,
+            train_seconds: 1.5,
+            config: serde_json::json!({"a": 1}),
+            history: vec![(7, 0.5)],
+            evals: vec![],
+        };
         let checkpoint = Checkpoint::new(&dir);
         assert!(!checkpoint.exists());
         checkpoint.save(&model, &AdamWConfig::new().init(), &state).expect("saves");

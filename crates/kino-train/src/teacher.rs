@@ -64,7 +64,8 @@ pub struct TeacherTask {
 fn frozen(args: &TeacherArgs) -> anyhow::Result<(VideoVae, AudioVae, TextEncoder)> {
     let plain = Device::flex();
     let vae = Checkpoint::new(&args.vae).load_model(VideoVaeConfig::vae_64().init(&plain)).context("the video autoencoder (train it with `kino-train vae`)")?;
-    let audio = Checkpoint::new(&args.audio).load_model(AudioVaeConfig::audio_64().init(&plain)).context("the audio autoencoder (train it with `kino-train audio`)")?;
+    let audio =
+        Checkpoint::new(&args.audio).load_model(AudioVaeConfig::audio_64().init(&plain)).context("the audio autoencoder (train it with `kino-train audio`)")?;
     let dir = args.text_model.clone().unwrap_or_else(TextEncoder::default_dir);
     let text = TextEncoder::load(&dir, &plain)?;
     Ok((vae, audio, text))
@@ -119,7 +120,10 @@ impl TeacherTask {
         }
         let to = |x: Tensor<5>| Tensor::<5>::from_data(x.into_data(), device);
         let latents = JointLatents { video: to(video), audio: Tensor::from_data(audio.into_data(), device) };
-        let text = TextStates { states: Tensor::from_data(text.states.into_data(), device), mask: Tensor::<2, Bool>::from_data(TensorData::new(mask, [b, n]), device) };
+        let text = TextStates {
+            states: Tensor::from_data(text.states.into_data(), device),
+            mask: Tensor::<2, Bool>::from_data(TensorData::new(mask, [b, n]), device),
+        };
         Ok((latents, text))
     }
 
@@ -128,7 +132,10 @@ impl TeacherTask {
         let text = self.text.encode(&[prompt])?;
         let [c, t, h, w] = self.config.model.video_latent;
         let [ac, af] = self.config.model.audio_latent;
-        let noise = JointLatents { video: Tensor::random([1, c, t, h, w], Distribution::Normal(0.0, 1.0), device), audio: Tensor::random([1, ac, af], Distribution::Normal(0.0, 1.0), device) };
+        let noise = JointLatents {
+            video: Tensor::random([1, c, t, h, w], Distribution::Normal(0.0, 1.0), device),
+            audio: Tensor::random([1, ac, af], Distribution::Normal(0.0, 1.0), device),
+        };
         let field = Guided { model, cond: Conditioning::text(text), scale };
         let x = flow::sample(&field, noise, &flow::schedule(steps, 1.0, 3.0), Sampler::Euler, |_| ())?;
         let video = self.vae.decode(x.video.div_scalar(self.config.video_scale))?.clamp(-1.0, 1.0);
@@ -160,7 +167,8 @@ impl Task for TeacherTask {
 
     fn evaluate(&self, model: &Kino, clips: &[Clip], device: &Device, out: &Path, step: usize) -> anyhow::Result<Vec<(String, f64)>> {
         let (x0, text) = self.encode(clips, device, false)?;
-        let noise = JointLatents { video: kino_model::noise::gaussian(x0.video.dims(), 7, device), audio: kino_model::noise::gaussian(x0.audio.dims(), 8, device) };
+        let noise =
+            JointLatents { video: kino_model::noise::gaussian(x0.video.dims(), 7, device), audio: kino_model::noise::gaussian(x0.audio.dims(), 8, device) };
         let cond = Conditioning::text(text);
         let mut total = 0.0;
         for t in [0.25, 0.5, 0.75] {

@@ -124,7 +124,13 @@ pub fn train<T: Task>(task: &T, args: &TrainArgs) -> anyhow::Result<T::Model> {
         if state.step.is_multiple_of(10) || last {
             state.history.push((state.step, window_loss / window_steps as f64));
             if bar.is_hidden() {
-                eprintln!("step {}: loss {:.4} (last {window_steps}), {} | {:.2} clips/s", state.step, window_loss / window_steps as f64, shown.join(" "), clips_this_run as f64 / elapsed);
+                eprintln!(
+                    "step {}: loss {:.4} (last {window_steps}), {} | {:.2} clips/s",
+                    state.step,
+                    window_loss / window_steps as f64,
+                    shown.join(" "),
+                    clips_this_run as f64 / elapsed
+                );
             }
             (window_loss, window_steps) = (0.0, 0);
         }

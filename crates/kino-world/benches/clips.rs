@@ -30,7 +30,8 @@ fn measure(settings: &RenderSettings, budget: Duration) -> Row {
         row.sim += t.elapsed();
         let t = Instant::now();
         let ctx = RenderCtx::new(&scene);
-        let frames: Vec<_> = (0..count).map(|f| render_frame(&scene, &sim, &ctx, f as f64 / f64::from(settings.fps), settings.width, settings.height)).collect();
+        let frames: Vec<_> =
+            (0..count).map(|f| render_frame(&scene, &sim, &ctx, f as f64 / f64::from(settings.fps), settings.width, settings.height)).collect();
         row.render += t.elapsed();
         std::hint::black_box(frames);
         let t = Instant::now();

@@ -182,11 +182,8 @@ fn rolling(sim: &Simulation, out: &mut [f32], rng: &mut Rng) {
 fn ambience(setting: Setting, out: &mut [f32], rng: &mut Rng) {
     let sr = SAMPLE_RATE as f32;
     let mut lp = 0.0f32;
-    let birds: Vec<(usize, f32)> = if setting == Setting::Park {
-        (0..(out.len() / 8000).max(1)).map(|_| (rng.below(out.len()), rng.range(2400.0, 3600.0))).collect()
-    } else {
-        Vec::new()
-    };
+    let birds: Vec<(usize, f32)> =
+        if setting == Setting::Park { (0..(out.len() / 8000).max(1)).map(|_| (rng.below(out.len()), rng.range(2400.0, 3600.0))).collect() } else { Vec::new() };
     for (i, o) in out.iter_mut().enumerate() {
         let t = i as f32 / sr;
         let x = rng.noise();

@@ -45,7 +45,10 @@ impl Part {
 pub enum StaticShape {
     /// A convex polygon, counter-clockwise.
     Poly(Vec<V2>),
-    Circle { c: V2, r: f64 },
+    Circle {
+        c: V2,
+        r: f64,
+    },
 }
 
 /// One fixed collider.
@@ -113,11 +116,7 @@ fn rect(min: V2, max: V2) -> Vec<V2> {
 /// Ramp polygon: the sloped top from `(x0, 0)` to `(x1, height)`, buried below the floor.
 pub fn ramp_polygon(x0: f32, x1: f32, height: f32) -> Vec<V2> {
     let (x0, x1, h) = (f64::from(x0), f64::from(x1), f64::from(height));
-    if x1 >= x0 {
-        vec![v2(x0, -DEEP), v2(x1, -DEEP), v2(x1, h), v2(x0, 0.0)]
-    } else {
-        vec![v2(x1, -DEEP), v2(x0, -DEEP), v2(x0, 0.0), v2(x1, h)]
-    }
+    if x1 >= x0 { vec![v2(x0, -DEEP), v2(x1, -DEEP), v2(x1, h), v2(x0, 0.0)] } else { vec![v2(x1, -DEEP), v2(x0, -DEEP), v2(x0, 0.0), v2(x1, h)] }
 }
 
 /// Height of the ramp's top at `x`, if `x` is over it.

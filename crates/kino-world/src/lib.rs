@@ -99,9 +99,7 @@ pub fn render_clip(scene: &Scene, settings: &RenderSettings) -> Result<Clip, Wor
     let (count, duration) = settings.timing(scene);
     let sim = physics::simulate(scene, duration);
     let ctx = render::RenderCtx::new(scene);
-    let frames = (0..count)
-        .map(|f| render::render_frame(scene, &sim, &ctx, f as f64 / f64::from(settings.fps), settings.width, settings.height))
-        .collect();
+    let frames = (0..count).map(|f| render::render_frame(scene, &sim, &ctx, f as f64 / f64::from(settings.fps), settings.width, settings.height)).collect();
     let audio = audio::sonify(scene, &sim, ctx.speech(), duration, settings.audio);
     Ok(Clip {
         scene: scene.clone(),

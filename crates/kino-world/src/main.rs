@@ -116,7 +116,13 @@ fn main() -> Result<()> {
             if a.sheet {
                 kino_world::output::write_sheet(&clip, &a.out.join("sheet.png"), 6)?;
             }
-            println!("wrote {} frames, {:.2} s of audio and {} captions to {}", clip.frames.len(), clip.audio.len() as f32 / 16_000.0, clip.captions.len(), a.out.display());
+            println!(
+                "wrote {} frames, {:.2} s of audio and {} captions to {}",
+                clip.frames.len(),
+                clip.audio.len() as f32 / 16_000.0,
+                clip.captions.len(),
+                a.out.display()
+            );
             for c in &clip.captions {
                 println!("  {c}");
             }
@@ -126,7 +132,8 @@ fn main() -> Result<()> {
                 Some(p) => {
                     let text = std::fs::read_to_string(p).with_context(|| format!("reading {}", p.display()))?;
                     let de = &mut serde_json::Deserializer::from_str(&text);
-                    serde_path_to_error::deserialize(de).map_err(|e| anyhow::anyhow!("bad distribution file {} at `{}`: {}", p.display(), e.path(), e.inner()))?
+                    serde_path_to_error::deserialize(de)
+                        .map_err(|e| anyhow::anyhow!("bad distribution file {} at `{}`: {}", p.display(), e.path(), e.inner()))?
                 }
                 None => Distribution::default(),
             };

@@ -244,7 +244,11 @@ pub fn body_info(kind: ObjectKind, material: Material, extent: f64) -> BodyInfo 
             (m, m * (4.0 * hw * hw + 4.0 * hh * hh) / 12.0)
         }
     };
-    if fixed { BodyInfo { kind, shape, material, mass: 0.0, inertia: 0.0, density, fixed } } else { BodyInfo { kind, shape, material, mass, inertia, density, fixed } }
+    if fixed {
+        BodyInfo { kind, shape, material, mass: 0.0, inertia: 0.0, density, fixed }
+    } else {
+        BodyInfo { kind, shape, material, mass, inertia, density, fixed }
+    }
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -531,8 +535,7 @@ fn submerged(shape: Shape, pos: V2, angle: f64, level: f64) -> f64 {
 
 /// Simulate `scene` for `duration_s` seconds.
 pub fn simulate(scene: &Scene, duration_s: f64) -> Simulation {
-    let info: Vec<BodyInfo> =
-        scene.objects.iter().map(|o| body_info(o.kind, o.material, f64::from(o.extent()))).collect();
+    let info: Vec<BodyInfo> = scene.objects.iter().map(|o| body_info(o.kind, o.material, f64::from(o.extent()))).collect();
     let bodies: Vec<Body> = scene
         .objects
         .iter()
@@ -681,8 +684,7 @@ pub fn simulate(scene: &Scene, duration_s: f64) -> Simulation {
             if info[i].fixed {
                 continue;
             }
-            let Some(c) = step_contacts.iter().rev().find(|c| c.a == i && matches!(c.b, Other::Static(_)) && c.approach < REST_SPEED)
-            else {
+            let Some(c) = step_contacts.iter().rev().find(|c| c.a == i && matches!(c.b, Other::Static(_)) && c.approach < REST_SPEED) else {
                 continue;
             };
             let b = &world.bodies[i];

@@ -33,12 +33,7 @@ pub struct RenderCtx {
 impl RenderCtx {
     pub fn new(scene: &Scene) -> Self {
         let faces = scene.objects.iter().map(|o| o.avatar.as_ref().map(|a| face_image(&a.face))).collect();
-        let speech = scene
-            .objects
-            .iter()
-            .enumerate()
-            .map(|(i, o)| o.avatar.as_ref().map(|a| syllables(a, scene.seed, i)).unwrap_or_default())
-            .collect();
+        let speech = scene.objects.iter().enumerate().map(|(i, o)| o.avatar.as_ref().map(|a| syllables(a, scene.seed, i)).unwrap_or_default()).collect();
         RenderCtx { faces, speech }
     }
 
@@ -268,9 +263,20 @@ fn draw_fixtures_back(p: &mut Painter<'_>) {
                 let a = p.px(f64::from(x0), 0.0);
                 let b = p.px(f64::from(x1), -f64::from(depth));
                 let tile = p.tint([0.80, 0.93, 0.97]);
-                p.c.fill([a[0], a[1], b[0], b[1]], |x, y| sd_box(x, y, (a[0] + b[0]) * 0.5, (a[1] + b[1]) * 0.5, (b[0] - a[0]) * 0.5, (b[1] - a[1]) * 0.5, 0.0, 0.0), |_, _| tile, 1.0);
+                p.c.fill(
+                    [a[0], a[1], b[0], b[1]],
+                    |x, y| sd_box(x, y, (a[0] + b[0]) * 0.5, (a[1] + b[1]) * 0.5, (b[0] - a[0]) * 0.5, (b[1] - a[1]) * 0.5, 0.0, 0.0),
+                    |_, _| tile,
+                    1.0,
+                );
                 let edge = if p.style == Style::LineSketch { PENCIL } else { shade(floor, 0.6) };
-                p.c.stroke([a[0], a[1], b[0], b[1]], |x, y| sd_box(x, y, (a[0] + b[0]) * 0.5, (a[1] + b[1]) * 0.5, (b[0] - a[0]) * 0.5, (b[1] - a[1]) * 0.5, 0.0, 0.0), p.line, edge, 1.0);
+                p.c.stroke(
+                    [a[0], a[1], b[0], b[1]],
+                    |x, y| sd_box(x, y, (a[0] + b[0]) * 0.5, (a[1] + b[1]) * 0.5, (b[0] - a[0]) * 0.5, (b[1] - a[1]) * 0.5, 0.0, 0.0),
+                    p.line,
+                    edge,
+                    1.0,
+                );
             }
             Fixture::Ramp { x0, x1, height, material } => {
                 let pts = [p.px(f64::from(x0), 0.0), p.px(f64::from(x1), f64::from(height)), p.px(f64::from(x1), 0.0)];
@@ -305,7 +311,13 @@ fn draw_fixtures_back(p: &mut Painter<'_>) {
                 let bb = p.px(g.board_max.x, g.board_min.y);
                 let board = p.tint([0.97, 0.97, 0.97]);
                 let (cx, cy, hw, hh) = ((ba[0] + bb[0]) * 0.5, (ba[1] + bb[1]) * 0.5, ((bb[0] - ba[0]) * 0.5).max(0.8), (bb[1] - ba[1]) * 0.5);
-                p.shape([cx - hw, ba[1], cx + hw, bb[1]], &|x, y| sd_box(x, y, cx, cy, hw, hh, 0.0, 0.0), board, Light::Panel { top: ba[1], bottom: bb[1] }, 1.0);
+                p.shape(
+                    [cx - hw, ba[1], cx + hw, bb[1]],
+                    &|x, y| sd_box(x, y, cx, cy, hw, hh, 0.0, 0.0),
+                    board,
+                    Light::Panel { top: ba[1], bottom: bb[1] },
+                    1.0,
+                );
             }
             Fixture::Floor { .. } => {}
         }
@@ -466,7 +478,12 @@ fn draw_cube(p: &mut Painter<'_>, s: &BodyState, shape: Shape, base: [f32; 3], m
         for k in [-0.4f32, 0.0, 0.4] {
             let (sx, sy) = (a.cos(), a.sin());
             let o = [c[0] - sy * hh * k, c[1] + sx * hh * k];
-            p.c.fill(b, |x, y| sd_capsule(x, y, [o[0] - sx * hw * 0.6, o[1] - sy * hw * 0.6], [o[0] + sx * hw * 0.6, o[1] + sy * hw * 0.6], 0.35), |_, _| grain, 0.6);
+            p.c.fill(
+                b,
+                |x, y| sd_capsule(x, y, [o[0] - sx * hw * 0.6, o[1] - sy * hw * 0.6], [o[0] + sx * hw * 0.6, o[1] + sy * hw * 0.6], 0.35),
+                |_, _| grain,
+                0.6,
+            );
         }
     }
 }
@@ -570,7 +587,12 @@ fn draw_water(p: &mut Painter<'_>, sim: &Simulation, step: usize, t: f64) {
         let top = (q[1] - surf(px)) * v.scale;
         top.max((x0 - q[0]) * v.scale).max((q[0] - x1) * v.scale).max((-depth - q[1]) * v.scale)
     };
-    p.c.fill([a[0], a[1], b[0], b[1]], sdf, |_, py| if style == Style::Photoreal { shade(water, 1.1 - 0.4 * ((py - a[1]) / (b[1] - a[1]).max(1.0))) } else { water }, 0.6);
+    p.c.fill(
+        [a[0], a[1], b[0], b[1]],
+        sdf,
+        |_, py| if style == Style::Photoreal { shade(water, 1.1 - 0.4 * ((py - a[1]) / (b[1] - a[1]).max(1.0))) } else { water },
+        0.6,
+    );
     let edge = if style == Style::LineSketch { PENCIL } else { [0.75, 0.9, 1.0] };
     p.c.fill(
         [a[0], a[1], b[0], b[1]],

@@ -5,10 +5,7 @@
 //! thrown, rolled, set on the ramp, dropped into the pool, or shot at the hoop (made, off the
 //! backboard, or off the rim). Every choice has a weight in [`Distribution`].
 
-use kino_core::scene::{
-    Avatar, Camera, Colour, FaceTexture, Fixture, Framing, Material, Object, ObjectKind, Scene, Setting, Shot, Side,
-    Size, Style,
-};
+use kino_core::scene::{Avatar, Camera, Colour, FaceTexture, Fixture, Framing, Material, Object, ObjectKind, Scene, Setting, Shot, Side, Size, Style};
 use serde::{Deserialize, Serialize};
 
 use crate::collide::{circle_circle, circle_poly};
@@ -185,11 +182,12 @@ pub fn sample(seed: u64, dist: &Distribution) -> Scene {
         let mut placed = false;
         for _ in 0..12 {
             behave(&mut rng, &mut obj, &layout);
-            let clear = !touches_fixture(&obj, &statics) && objects.iter().all(|o| {
-                let (dx, dy) = (o.position[0] - obj.position[0], o.position[1] - obj.position[1]);
-                let gap = bound(o) + bound(&obj) + 0.05;
-                dx * dx + dy * dy > gap * gap
-            });
+            let clear = !touches_fixture(&obj, &statics)
+                && objects.iter().all(|o| {
+                    let (dx, dy) = (o.position[0] - obj.position[0], o.position[1] - obj.position[1]);
+                    let gap = bound(o) + bound(&obj) + 0.05;
+                    dx * dx + dy * dy > gap * gap
+                });
             if clear {
                 placed = true;
                 break;
@@ -238,16 +236,7 @@ fn object(rng: &mut Rng, kind: ObjectKind, dist: &Distribution) -> Object {
         ObjectKind::RubberDuck => (if rng.chance(0.6) { Colour::Yellow } else { colour(rng, dist) }, Material::Rubber),
         _ => (colour(rng, dist), rng.pick(&Material::ALL)),
     };
-    Object {
-        kind,
-        colour,
-        size: rng.pick(&Size::ALL),
-        material,
-        position: [0.0, 0.0],
-        velocity: [0.0, 0.0],
-        spin: 0.0,
-        avatar: None,
-    }
+    Object { kind, colour, size: rng.pick(&Size::ALL), material, position: [0.0, 0.0], velocity: [0.0, 0.0], spin: 0.0, avatar: None }
 }
 
 fn avatar(rng: &mut Rng, x: f32, dist: &Distribution) -> Object {
@@ -269,11 +258,7 @@ fn avatar(rng: &mut Rng, x: f32, dist: &Distribution) -> Object {
         position: [x, 0.0],
         velocity: [0.0, 0.0],
         spin: 0.0,
-        avatar: Some(Avatar {
-            face: FaceTexture::Procedural { seed: rng.next_u64() },
-            voice_pitch_hz: rng.range(90.0, 280.0),
-            speech,
-        }),
+        avatar: Some(Avatar { face: FaceTexture::Procedural { seed: rng.next_u64() }, voice_pitch_hz: rng.range(90.0, 280.0), speech }),
     };
     o.position[1] = o.extent();
     o
@@ -359,25 +344,15 @@ fn shots(rng: &mut Rng, dist: &Distribution, objects: &[Object], hoop: bool) -> 
     let total = dist.duration_s.max(0.1);
     let mut out = Vec::new();
     for i in 0..n {
-        let framing = if i == 0 {
-            rng.pick(&[Framing::Wide, Framing::Wide, Framing::Medium])
-        } else {
-            rng.pick(&[Framing::Wide, Framing::Medium, Framing::CloseUp])
-        };
+        let framing =
+            if i == 0 { rng.pick(&[Framing::Wide, Framing::Wide, Framing::Medium]) } else { rng.pick(&[Framing::Wide, Framing::Medium, Framing::CloseUp]) };
         // Follow something that moves; with a hoop, the basketball.
         let movers: Vec<usize> = (0..objects.len()).filter(|&i| objects[i].kind != ObjectKind::Avatar).collect();
         let shooter = objects.iter().position(|o| o.kind == ObjectKind::Basketball).filter(|_| hoop);
-        let follow = if framing == Framing::Wide || movers.is_empty() {
-            None
-        } else {
-            Some(shooter.unwrap_or_else(|| rng.pick(&movers)))
-        };
+        let follow = if framing == Framing::Wide || movers.is_empty() { None } else { Some(shooter.unwrap_or_else(|| rng.pick(&movers))) };
         let pan = if follow.is_none() && rng.chance(0.3) { rng.range(-0.6, 0.6) } else { 0.0 };
         let zoom = if rng.chance(0.25) { rng.range(1.05, 1.25) } else { 1.0 };
-        out.push(Shot {
-            duration_s: total / n as f32,
-            camera: Camera { framing, follow, centre: [0.0, 1.2], pan, zoom },
-        });
+        out.push(Shot { duration_s: total / n as f32, camera: Camera { framing, follow, centre: [0.0, 1.2], pan, zoom } });
     }
     out
 }

@@ -27,27 +27,27 @@ pub fn run_tests(studio_dir: &Path) -> anyhow::Result<()> {
     let server = Server::start(&data, studio_dir)?;
 
     let dir = tools::e2e_dir();
-    let mut files: Vec<_> = std::fs::read_dir(&dir)?
-        .filter_map(|entry| entry.ok().map(|e| e.path()))
-        .filter(|path| path.to_string_lossy().ends_with(".test.mjs"))
-        .collect();
+    let mut files: Vec<_> =
+        std::fs::read_dir(&dir)?.filter_map(|entry| entry.ok().map(|e| e.path())).filter(|path| path.to_string_lossy().ends_with(".test.mjs")).collect();
     files.sort();
     if files.is_empty() {
         bail!("no *.test.mjs files in {}", dir.display());
     }
     let artifacts = project::target_dir().join("e2e");
     std::fs::create_dir_all(&artifacts)?;
-    let result = run_checked(Command::new("node")
-        .arg("--test")
-        .arg("--test-concurrency=1")
-        .args(&files)
-        .current_dir(&dir)
-        .env("KINO_URL", &server.url)
-        .env("KINO_E2E_ARTIFACTS", &artifacts)
-        .env("KINO_CHROMIUM", tools::CHROMIUM)
-        // The tests act as an operator too (`kino admin` on the same data).
-        .env("KINO_BIN", kino_binary())
-        .env("KINO_DATA", &data));
+    let result = run_checked(
+        Command::new("node")
+            .arg("--test")
+            .arg("--test-concurrency=1")
+            .args(&files)
+            .current_dir(&dir)
+            .env("KINO_URL", &server.url)
+            .env("KINO_E2E_ARTIFACTS", &artifacts)
+            .env("KINO_CHROMIUM", tools::CHROMIUM)
+            // The tests act as an operator too (`kino admin` on the same data).
+            .env("KINO_BIN", kino_binary())
+            .env("KINO_DATA", &data),
+    );
     drop(server);
     if result.is_ok() {
         let _ = std::fs::remove_dir_all(&scratch);

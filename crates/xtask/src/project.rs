@@ -39,11 +39,7 @@ pub fn output_of(command: &mut Command) -> Option<String> {
 }
 
 pub fn describe(command: &Command) -> String {
-    std::iter::once(command.get_program())
-        .chain(command.get_args())
-        .map(|part| part.to_string_lossy().into_owned())
-        .collect::<Vec<_>>()
-        .join(" ")
+    std::iter::once(command.get_program()).chain(command.get_args()).map(|part| part.to_string_lossy().into_owned()).collect::<Vec<_>>().join(" ")
 }
 
 /// The version of `package` that Cargo.lock pins.

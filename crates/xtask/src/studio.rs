@@ -25,10 +25,7 @@ pub fn build() -> anyhow::Result<PathBuf> {
         std::fs::remove_dir_all(&out).with_context(|| format!("clearing {}", out.display()))?;
     }
     let pkg = out.join("pkg");
-    run_checked(Command::new(&wasm_bindgen)
-        .args(["--target", "web", "--no-typescript", "--out-dir"])
-        .arg(&pkg)
-        .arg(&wasm))?;
+    run_checked(Command::new(&wasm_bindgen).args(["--target", "web", "--no-typescript", "--out-dir"]).arg(&pkg).arg(&wasm))?;
     copy_dir(&project::root().join("www"), &out)?;
     for file in ["kino_studio_bg.wasm", "kino_studio.js"] {
         gzip_beside(&pkg.join(file))?;

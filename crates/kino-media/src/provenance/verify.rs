@@ -21,7 +21,17 @@ fn is_tamper_code(code: &str) -> bool {
 }
 
 fn report(state: C2paState) -> C2paReport {
-    C2paReport { state, tampered: false, signer: None, generator: None, model: None, actions: Vec::new(), digital_source_type: None, parent: None, issues: Vec::new() }
+    C2paReport {
+        state,
+        tampered: false,
+        signer: None,
+        generator: None,
+        model: None,
+        actions: Vec::new(),
+        digital_source_type: None,
+        parent: None,
+        issues: Vec::new(),
+    }
 }
 
 /// Reads and validates the manifest in `mp4`.
@@ -55,11 +65,8 @@ pub fn read_manifest(mp4: &[u8], trust: &Trust) -> C2paReport {
         _ => C2paState::Invalid,
     };
     let mut r = report(state);
-    let failures: Vec<String> = reader
-        .validation_results()
-        .and_then(|v| v.active_manifest())
-        .map(|m| m.failure().iter().map(|s| s.code().to_string()).collect())
-        .unwrap_or_default();
+    let failures: Vec<String> =
+        reader.validation_results().and_then(|v| v.active_manifest()).map(|m| m.failure().iter().map(|s| s.code().to_string()).collect()).unwrap_or_default();
     r.tampered = failures.iter().any(|c| is_tamper_code(c));
     r.issues = failures;
     if let Some(m) = reader.active_manifest() {

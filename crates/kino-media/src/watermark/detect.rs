@@ -247,7 +247,12 @@ fn periods(r: &Luma, horizontal: bool) -> Vec<f32> {
     let mut out: Vec<f32> = Vec::new();
     for &(l, v) in peaks.iter().take(3) {
         // Prefer the fundamental: a multiple of a smaller strong peak is that peak's harmonic.
-        let base = peaks.iter().filter(|&&(l2, v2)| l2 < l && v2 > 0.5 * v && (l as f32 / l2 as f32 - (l as f32 / l2 as f32).round()).abs() < 0.06).map(|&(l2, _)| l2).min().unwrap_or(l);
+        let base = peaks
+            .iter()
+            .filter(|&&(l2, v2)| l2 < l && v2 > 0.5 * v && (l as f32 / l2 as f32 - (l as f32 / l2 as f32).round()).abs() < 0.06)
+            .map(|&(l2, _)| l2)
+            .min()
+            .unwrap_or(l);
         // Refine with the highest harmonic that still shows.
         let p0 = interp(base);
         let mut p = p0;
@@ -285,7 +290,8 @@ fn decode_at(src: &Luma, px: f32, py: f32, layout: &Layout) -> Detection {
         }
     }
     let bins: Vec<f32> = sum.iter().zip(&count).map(|(&s, &c)| if c == 0 { 0.0 } else { s / c as f32 }).collect();
-    let sync: Vec<(usize, f32)> = layout.cells.iter().enumerate().filter_map(|(i, c)| if let Cell::Sync { sign } = *c { Some((i, sign)) } else { None }).collect();
+    let sync: Vec<(usize, f32)> =
+        layout.cells.iter().enumerate().filter_map(|(i, c)| if let Cell::Sync { sign } = *c { Some((i, sign)) } else { None }).collect();
 
     let mut best = (f32::NEG_INFINITY, 0usize, 0usize, 0usize, 0usize);
     let (mut total, mut total_sq, mut samples) = (0f64, 0f64, 0f64);

@@ -99,11 +99,7 @@ pub fn decode(soft: &[f32]) -> Decoded {
         metric = next;
     }
     // Trace back from the best state (state 0 after a full tail).
-    let mut state = if steps == INPUT_BITS {
-        0
-    } else {
-        metric.iter().enumerate().max_by(|a, b| a.1.total_cmp(b.1)).map_or(0, |(i, _)| i)
-    };
+    let mut state = if steps == INPUT_BITS { 0 } else { metric.iter().enumerate().max_by(|a, b| a.1.total_cmp(b.1)).map_or(0, |(i, _)| i) };
     let mut bits = vec![0u8; steps];
     for t in (0..steps).rev() {
         bits[t] = inputs[t][state];

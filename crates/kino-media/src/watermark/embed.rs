@@ -90,8 +90,7 @@ fn texture_gain(plane: &[u8], stride: usize, w: usize, h: usize, cell: usize) ->
     out
 }
 
-impl Embedder {
-}
+impl Embedder {}
 
 /// Peak signal-to-noise ratio in dB between two 8-bit pictures of the same size.
 pub fn psnr(a: &[u8], b: &[u8]) -> f64 {

@@ -57,7 +57,14 @@ impl TimestepEmbedding {
 ///
 /// # Shapes
 /// - returns `[video_tokens + audio_tokens, width]`
-pub fn joint_positions(width: usize, video: [usize; 3], frames_per_latent: usize, audio_tokens: usize, frames_per_audio_token: f64, device: &Device) -> Tensor<2> {
+pub fn joint_positions(
+    width: usize,
+    video: [usize; 3],
+    frames_per_latent: usize,
+    audio_tokens: usize,
+    frames_per_audio_token: f64,
+    device: &Device,
+) -> Tensor<2> {
     let [lt, gh, gw] = video;
     let (time_half, quarter) = (width / 4, width / 8); // frequencies per part
     let mut rows = Vec::with_capacity((lt * gh * gw + audio_tokens) * width);

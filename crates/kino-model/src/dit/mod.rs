@@ -124,7 +124,8 @@ impl KinoConfig {
         Kino {
             video_in: LinearConfig::new(video_in, d).init(device),
             audio_in: LinearConfig::new(audio_in, d).init(device),
-            positions: Param::from_tensor(joint_positions(d, self.video_grid(), self.frames_per_latent, self.audio_tokens(), frames_per_audio_token, device)).set_require_grad(false),
+            positions: Param::from_tensor(joint_positions(d, self.video_grid(), self.frames_per_latent, self.audio_tokens(), frames_per_audio_token, device))
+                .set_require_grad(false),
             modality: small([2, d]),
             time: TimestepEmbedding::new(d, self.time_frequencies, device),
             text_in: LinearConfig::new(self.text_width, d).init(device),
@@ -135,7 +136,14 @@ impl KinoConfig {
             modulation_out: zeros(d, 2 * d),
             video_out: zeros(d, video_in),
             audio_out: zeros(d, audio_in),
-            config: KinoShape { video_latent: self.video_latent, video_patch: self.video_patch, audio_latent: self.audio_latent, audio_patch: self.audio_patch, text_width: self.text_width, identity_width: self.identity_width },
+            config: KinoShape {
+                video_latent: self.video_latent,
+                video_patch: self.video_patch,
+                audio_latent: self.audio_latent,
+                audio_patch: self.audio_patch,
+                text_width: self.text_width,
+                identity_width: self.identity_width,
+            },
         }
     }
 }
@@ -168,7 +176,10 @@ impl JointLatents {
 
     /// `self * a + other * b`.
     pub fn lerp(self, a: f64, other: &JointLatents, b: f64) -> JointLatents {
-        JointLatents { video: self.video.mul_scalar(a) + other.video.clone().mul_scalar(b), audio: self.audio.mul_scalar(a) + other.audio.clone().mul_scalar(b) }
+        JointLatents {
+            video: self.video.mul_scalar(a) + other.video.clone().mul_scalar(b),
+            audio: self.audio.mul_scalar(a) + other.audio.clone().mul_scalar(b),
+        }
     }
 
     /// Standard Gaussian noise of the same shapes.

@@ -3,8 +3,8 @@
 use kino_core::account::{AgeBand, AgeError, Date};
 use kino_core::api::{Role, SignUp};
 
-use crate::error::AppError;
 use crate::blobs::Blobs;
+use crate::error::AppError;
 use crate::settings::AccountSettings;
 use crate::store::users::{NewUser, UserRow};
 use crate::store::{self, Conn};
@@ -38,11 +38,7 @@ pub async fn sign_up(db: &Db, settings: &AccountSettings, request: SignUp, via: 
     let invite = match (first_account, via, settings.invite_only, request.invite_code.as_deref()) {
         (true, _, _, _) | (_, SignUpVia::Operator, _, _) => None,
         (false, SignUpVia::Public, true, None) => {
-            return Err(AppError::invalid(
-                "invite_required",
-                "Kino is invite-only for now: enter your invite code, or join the waitlist",
-                Some("invite_code"),
-            ));
+            return Err(AppError::invalid("invite_required", "Kino is invite-only for now: enter your invite code, or join the waitlist", Some("invite_code")));
         }
         (false, SignUpVia::Public, _, Some(code)) => Some(usable_invite(&mut tx, code.trim(), &request).await?),
         (false, SignUpVia::Public, false, None) => None,

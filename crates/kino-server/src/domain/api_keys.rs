@@ -4,9 +4,9 @@ use kino_core::api::ApiKeyCreated;
 
 use crate::auth::API_KEY_PREFIX;
 use crate::error::AppError;
+use crate::ids;
 use crate::store::api_keys::ApiKeyRow;
 use crate::store::{self, Conn};
-use crate::ids;
 
 /// How many characters of a key its listing shows.
 const SHOWN_PREFIX_LEN: usize = API_KEY_PREFIX.len() + 6;

@@ -5,10 +5,10 @@ use kino_core::api::{Profile, ViewerRelation};
 
 use crate::db::Db;
 use crate::error::AppError;
+use crate::ids;
 use crate::store::social::{self, Relation};
 use crate::store::users::UserRow;
 use crate::store::{self, Conn};
-use crate::ids;
 
 /// The user behind a handle as `viewer` may see them: unknown handles and people who block
 /// the viewer are both "not found", so a block does not announce itself.

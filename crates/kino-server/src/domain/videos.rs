@@ -81,9 +81,9 @@ pub async fn create(db: &Db, config: &Config, user: &UserRow, request: CreateVid
     let payload = GeneratePayload { video_id: video_id.clone() };
     let (job, new) = jobs::enqueue(&mut tx, GENERATE, Some(&user.id), &payload, idempotency_key).await?;
     if !new {
-        let video = store::videos::find_by_job(&mut tx, &job.id).await?.ok_or_else(|| {
-            AppError::conflict("idempotency_key_reused", "this Idempotency-Key was used for another kind of request", None)
-        })?;
+        let video = store::videos::find_by_job(&mut tx, &job.id)
+            .await?
+            .ok_or_else(|| AppError::conflict("idempotency_key_reused", "this Idempotency-Key was used for another kind of request", None))?;
         return Ok((video, false));
     }
     let day_start = now - now.rem_euclid(DAY_MS);

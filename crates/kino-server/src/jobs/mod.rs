@@ -49,9 +49,7 @@ impl JobContext {
     /// Reports progress in percent; fails with `Cancelled` if the owner asked to stop.
     pub async fn progress(&self, percent: u8) -> Result<(), JobError> {
         let mut conn = self.db.pool.acquire().await.map_err(retryable)?;
-        store::jobs::set_progress(&mut conn, &self.job.id, &self.worker_id, i64::from(percent.min(100)), ids::now_ms())
-            .await
-            .map_err(retryable)?;
+        store::jobs::set_progress(&mut conn, &self.job.id, &self.worker_id, i64::from(percent.min(100)), ids::now_ms()).await.map_err(retryable)?;
         if store::jobs::cancel_requested(&mut conn, &self.job.id).await.map_err(retryable)? {
             return Err(JobError::Cancelled);
         }
@@ -114,14 +112,6 @@ pub async fn enqueue(
 ) -> Result<(JobRow, bool), AppError> {
     let payload = serde_json::to_string(payload).map_err(|e| AppError::Internal(e.into()))?;
     let id = ids::new_id("job");
-    let job = store::jobs::NewJob {
-        id: &id,
-        kind,
-        owner_id,
-        payload: &payload,
-        max_attempts: DEFAULT_MAX_ATTEMPTS,
-        idempotency_key,
-        now: ids::now_ms(),
-    };
+    let job = store::jobs::NewJob { id: &id, kind, owner_id, payload: &payload, max_attempts: DEFAULT_MAX_ATTEMPTS, idempotency_key, now: ids::now_ms() };
     Ok(store::jobs::insert(conn, &job).await?)
 }

@@ -114,7 +114,14 @@ impl Worker {
         }
     }
 
-    async fn record(&self, worker_id: &str, id: &str, attempts: i64, max_attempts: i64, outcome: Result<serde_json::Value, JobError>) -> Result<(), sqlx::Error> {
+    async fn record(
+        &self,
+        worker_id: &str,
+        id: &str,
+        attempts: i64,
+        max_attempts: i64,
+        outcome: Result<serde_json::Value, JobError>,
+    ) -> Result<(), sqlx::Error> {
         let mut conn = self.db.pool.acquire().await?;
         let now = ids::now_ms();
         match outcome {

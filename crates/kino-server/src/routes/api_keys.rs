@@ -18,7 +18,11 @@ pub async fn list(State(state): State<AppState>, current: CurrentUser) -> Result
 }
 
 #[tracing::instrument(skip_all)]
-pub async fn create(State(state): State<AppState>, current: CurrentUser, Json(request): Json<CreateApiKey>) -> Result<(StatusCode, Json<ApiKeyCreated>), AppError> {
+pub async fn create(
+    State(state): State<AppState>,
+    current: CurrentUser,
+    Json(request): Json<CreateApiKey>,
+) -> Result<(StatusCode, Json<ApiKeyCreated>), AppError> {
     let name = api_keys::parse_name(&request.name)?;
     let mut conn = state.db.pool.acquire().await?;
     Ok((StatusCode::CREATED, Json(api_keys::create(&mut conn, &current.user.id, &name).await?)))

@@ -26,9 +26,7 @@ pub async fn verify(State(state): State<AppState>, body: Bytes) -> Result<Json<V
     }
     let verifier = kino_media::Verifier::trusting(state.signing.root_pem());
     // Decoding and hashing a video is CPU work: keep it off the async threads.
-    let report = tokio::task::spawn_blocking(move || kino_media::verify_bytes(&body, &verifier))
-        .await
-        .map_err(|error| AppError::Internal(error.into()))?;
+    let report = tokio::task::spawn_blocking(move || kino_media::verify_bytes(&body, &verifier)).await.map_err(|error| AppError::Internal(error.into()))?;
     let known_video_id = match report.watermark.video_id.as_deref().and_then(|hex| u64::from_str_radix(hex, 16).ok()) {
         Some(id) => {
             let mut conn = state.db.pool.acquire().await?;

@@ -13,8 +13,8 @@ use kino_core::api::{CreateVideo, DeletedVideo, Video, VideoList, VideoStatus};
 use serde::Deserialize;
 
 use crate::app::AppState;
-use crate::blobs::Variant;
 use crate::auth::CurrentUser;
+use crate::blobs::Variant;
 use crate::domain::videos;
 use crate::error::AppError;
 use crate::extract::{Json, Query};
@@ -29,7 +29,12 @@ fn idempotency_key(headers: &HeaderMap) -> Result<Option<String>, AppError> {
 }
 
 #[tracing::instrument(skip_all)]
-pub async fn create(State(state): State<AppState>, current: CurrentUser, headers: HeaderMap, Json(request): Json<CreateVideo>) -> Result<Json<Video>, AppError> {
+pub async fn create(
+    State(state): State<AppState>,
+    current: CurrentUser,
+    headers: HeaderMap,
+    Json(request): Json<CreateVideo>,
+) -> Result<Json<Video>, AppError> {
     let key = idempotency_key(&headers)?;
     let (video, _new) = videos::create(&state.db, &state.config, &current.user, request, key.as_deref()).await?;
     state.wake.notify_waiters();
@@ -61,28 +66,28 @@ pub async fn list(State(state): State<AppState>, current: CurrentUser, Query(par
     };
     let mut conn = state.db.pool.acquire().await?;
     let after = match params.after.as_deref() {
-        Some(id) => Some(videos::owned(&mut conn, &current.user, id).await.map_err(|_| {
-            AppError::invalid("invalid_cursor", format!("`after` must be the id of one of your videos, not `{id}`"), Some("after"))
-        })?),
+        Some(id) => Some(
+            videos::owned(&mut conn, &current.user, id)
+                .await
+                .map_err(|_| AppError::invalid("invalid_cursor", format!("`after` must be the id of one of your videos, not `{id}`"), Some("after")))?,
+        ),
         None => None,
     };
     let mut rows = store::videos::list_by_owner(&mut conn, &current.user.id, after.as_ref(), newest_first, limit + 1).await?;
     let has_more = rows.len() as i64 > limit;
     rows.truncate(limit as usize);
     let data: Vec<Video> = rows.iter().map(|row| row.to_video()).collect();
-    Ok(Json(VideoList {
-        object: "list".to_owned(),
-        first_id: data.first().map(|v| v.id.clone()),
-        last_id: data.last().map(|v| v.id.clone()),
-        data,
-        has_more,
-    }))
+    Ok(Json(VideoList { object: "list".to_owned(), first_id: data.first().map(|v| v.id.clone()), last_id: data.last().map(|v| v.id.clone()), data, has_more }))
 }
 
 /// `GET /api/v1/videos/{id}/events`: server-sent events, one `video` event (the video object)
 /// whenever its status or progress changes, ending once it is completed or failed. Reads the
 /// database, so it follows work done by any worker process.
-pub async fn events(State(state): State<AppState>, current: CurrentUser, Path(id): Path<String>) -> Result<Sse<impl Stream<Item = Result<Event, Infallible>>>, AppError> {
+pub async fn events(
+    State(state): State<AppState>,
+    current: CurrentUser,
+    Path(id): Path<String>,
+) -> Result<Sse<impl Stream<Item = Result<Event, Infallible>>>, AppError> {
     let mut conn = state.db.pool.acquire().await?;
     let first = videos::owned(&mut conn, &current.user, &id).await?.to_video();
     drop(conn);
@@ -113,7 +118,12 @@ pub struct ContentParams {
 }
 
 /// `GET /v1/videos/{id}/content?variant=video|thumbnail|spritesheet`.
-pub async fn content(State(state): State<AppState>, current: CurrentUser, Path(id): Path<String>, Query(params): Query<ContentParams>) -> Result<Response, AppError> {
+pub async fn content(
+    State(state): State<AppState>,
+    current: CurrentUser,
+    Path(id): Path<String>,
+    Query(params): Query<ContentParams>,
+) -> Result<Response, AppError> {
     let variant_name = params.variant.as_deref().unwrap_or("video");
     let variant = Variant::parse(variant_name).ok_or_else(|| {
         AppError::invalid("invalid_variant", format!("variant must be video, thumbnail or spritesheet, not `{variant_name}`"), Some("variant"))

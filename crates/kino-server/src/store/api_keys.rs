@@ -43,23 +43,19 @@ pub async fn insert(conn: &mut Conn, row: &ApiKeyRow, key_hash: &str) -> Result<
 
 /// The live (unrevoked) keys of a user, newest first.
 pub async fn list(conn: &mut Conn, user_id: &str) -> Result<Vec<ApiKeyRow>, sqlx::Error> {
-    sqlx::query_as(sqlx::AssertSqlSafe(format!(
-        "SELECT {COLUMNS} FROM api_keys WHERE user_id = $1 AND revoked_at IS NULL ORDER BY created_at DESC, id"
-    )))
-    .bind(user_id)
-    .fetch_all(conn)
-    .await
+    sqlx::query_as(sqlx::AssertSqlSafe(format!("SELECT {COLUMNS} FROM api_keys WHERE user_id = $1 AND revoked_at IS NULL ORDER BY created_at DESC, id")))
+        .bind(user_id)
+        .fetch_all(conn)
+        .await
 }
 
 /// The owner of a live key, stamping its last use.
 pub async fn use_key(conn: &mut Conn, key_hash: &str, now: i64) -> Result<Option<String>, sqlx::Error> {
-    let row: Option<(String,)> = sqlx::query_as(
-        "UPDATE api_keys SET last_used_at = $1 WHERE key_hash = $2 AND revoked_at IS NULL RETURNING user_id",
-    )
-    .bind(now)
-    .bind(key_hash)
-    .fetch_optional(conn)
-    .await?;
+    let row: Option<(String,)> = sqlx::query_as("UPDATE api_keys SET last_used_at = $1 WHERE key_hash = $2 AND revoked_at IS NULL RETURNING user_id")
+        .bind(now)
+        .bind(key_hash)
+        .fetch_optional(conn)
+        .await?;
     Ok(row.map(|(id,)| id))
 }
 

@@ -15,9 +15,6 @@ pub async fn record(conn: &mut Conn, user_id: &str, delta: i64, reason: &str, no
 
 pub async fn balance(conn: &mut Conn, user_id: &str) -> Result<i64, sqlx::Error> {
     let (balance,): (i64,) =
-        sqlx::query_as("SELECT CAST(COALESCE(SUM(delta), 0) AS BIGINT) FROM credit_ledger WHERE user_id = $1")
-            .bind(user_id)
-            .fetch_one(conn)
-            .await?;
+        sqlx::query_as("SELECT CAST(COALESCE(SUM(delta), 0) AS BIGINT) FROM credit_ledger WHERE user_id = $1").bind(user_id).fetch_one(conn).await?;
     Ok(balance)
 }

@@ -152,16 +152,7 @@ pub async fn finish(conn: &mut Conn, id: &str, worker: &str, state: &str, result
                          lease_owner = NULL, lease_expires_at = NULL
          WHERE id = $5 AND lease_owner = $6 AND state = 'in_progress'"
     );
-    let done = sqlx::query(sqlx::AssertSqlSafe(sql))
-        .bind(state)
-        .bind(result)
-        .bind(error)
-        .bind(now)
-        .bind(id)
-        .bind(worker)
-        .execute(conn)
-        .await?
-        .rows_affected();
+    let done = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(state).bind(result).bind(error).bind(now).bind(id).bind(worker).execute(conn).await?.rows_affected();
     Ok(done == 1)
 }
 
@@ -188,20 +179,12 @@ pub async fn cancel(conn: &mut Conn, id: &str, now: i64) -> Result<Option<JobRow
         .bind(id)
         .execute(&mut *conn)
         .await?;
-    sqlx::query("UPDATE jobs SET cancel_requested = 1, updated_at = $1 WHERE id = $2 AND state = 'in_progress'")
-        .bind(now)
-        .bind(id)
-        .execute(&mut *conn)
-        .await?;
+    sqlx::query("UPDATE jobs SET cancel_requested = 1, updated_at = $1 WHERE id = $2 AND state = 'in_progress'").bind(now).bind(id).execute(&mut *conn).await?;
     find(conn, id).await
 }
 
 /// Makes every running job ready at once. Only for a server that knows it is the sole
 /// worker (SQLite): whatever was running belonged to a process that is gone.
 pub async fn release_all_leases(conn: &mut Conn, now: i64) -> Result<u64, sqlx::Error> {
-    Ok(sqlx::query("UPDATE jobs SET lease_expires_at = $1 WHERE state = 'in_progress'")
-        .bind(now - 1)
-        .execute(conn)
-        .await?
-        .rows_affected())
+    Ok(sqlx::query("UPDATE jobs SET lease_expires_at = $1 WHERE state = 'in_progress'").bind(now - 1).execute(conn).await?.rows_affected())
 }

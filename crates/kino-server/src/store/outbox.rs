@@ -23,10 +23,7 @@ pub async fn queue(conn: &mut Conn, to_email: &str, subject: &str, body: &str, n
 }
 
 pub async fn pending(conn: &mut Conn, limit: i64) -> Result<Vec<MailRow>, sqlx::Error> {
-    sqlx::query_as("SELECT id, to_email, subject, body, created_at FROM outbox WHERE sent_at IS NULL ORDER BY id LIMIT $1")
-        .bind(limit)
-        .fetch_all(conn)
-        .await
+    sqlx::query_as("SELECT id, to_email, subject, body, created_at FROM outbox WHERE sent_at IS NULL ORDER BY id LIMIT $1").bind(limit).fetch_all(conn).await
 }
 
 pub async fn mark_sent(conn: &mut Conn, id: i64, now: i64) -> Result<(), sqlx::Error> {

@@ -15,11 +15,8 @@ pub async fn insert(conn: &mut Conn, token_hash: &str, user_id: &str, now: i64, 
 
 /// The user id of an unexpired session.
 pub async fn user_of(conn: &mut Conn, token_hash: &str, now: i64) -> Result<Option<String>, sqlx::Error> {
-    let row: Option<(String,)> = sqlx::query_as("SELECT user_id FROM sessions WHERE token_hash = $1 AND expires_at > $2")
-        .bind(token_hash)
-        .bind(now)
-        .fetch_optional(conn)
-        .await?;
+    let row: Option<(String,)> =
+        sqlx::query_as("SELECT user_id FROM sessions WHERE token_hash = $1 AND expires_at > $2").bind(token_hash).bind(now).fetch_optional(conn).await?;
     Ok(row.map(|(id,)| id))
 }
 

@@ -94,22 +94,15 @@ pub async fn find_by_id(conn: &mut Conn, id: &str) -> Result<Option<UserRow>, sq
 }
 
 pub async fn find_by_email(conn: &mut Conn, email: &Email) -> Result<Option<UserRow>, sqlx::Error> {
-    sqlx::query_as(sqlx::AssertSqlSafe(format!("SELECT {COLUMNS} FROM users WHERE email = $1")))
-        .bind(email.as_str())
-        .fetch_optional(conn)
-        .await
+    sqlx::query_as(sqlx::AssertSqlSafe(format!("SELECT {COLUMNS} FROM users WHERE email = $1"))).bind(email.as_str()).fetch_optional(conn).await
 }
 
 pub async fn find_by_handle(conn: &mut Conn, handle: &Handle) -> Result<Option<UserRow>, sqlx::Error> {
-    sqlx::query_as(sqlx::AssertSqlSafe(format!("SELECT {COLUMNS} FROM users WHERE handle = $1")))
-        .bind(handle.as_str())
-        .fetch_optional(conn)
-        .await
+    sqlx::query_as(sqlx::AssertSqlSafe(format!("SELECT {COLUMNS} FROM users WHERE handle = $1"))).bind(handle.as_str()).fetch_optional(conn).await
 }
 
 pub async fn handle_taken(conn: &mut Conn, handle: &Handle) -> Result<bool, sqlx::Error> {
-    let (count,): (i64,) =
-        sqlx::query_as("SELECT COUNT(*) FROM users WHERE handle = $1").bind(handle.as_str()).fetch_one(conn).await?;
+    let (count,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM users WHERE handle = $1").bind(handle.as_str()).fetch_one(conn).await?;
     Ok(count > 0)
 }
 
@@ -125,11 +118,8 @@ pub async fn set_password_hash(conn: &mut Conn, id: &str, password_hash: &str) -
 
 /// Takes one invite from the account's allowance; false when none is left.
 pub async fn take_invite(conn: &mut Conn, id: &str) -> Result<bool, sqlx::Error> {
-    let taken = sqlx::query("UPDATE users SET invites_left = invites_left - 1 WHERE id = $1 AND invites_left > 0")
-        .bind(id)
-        .execute(conn)
-        .await?
-        .rows_affected();
+    let taken =
+        sqlx::query("UPDATE users SET invites_left = invites_left - 1 WHERE id = $1 AND invites_left > 0").bind(id).execute(conn).await?.rows_affected();
     Ok(taken == 1)
 }
 

@@ -145,11 +145,8 @@ pub async fn ids_by_owner(conn: &mut Conn, owner_id: &str) -> Result<Vec<String>
 
 /// How many videos an owner asked for since `since` (Unix ms).
 pub async fn count_since(conn: &mut Conn, owner_id: &str, since: i64) -> Result<i64, sqlx::Error> {
-    let (count,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM videos WHERE owner_id = $1 AND created_at >= $2")
-        .bind(owner_id)
-        .bind(since)
-        .fetch_one(conn)
-        .await?;
+    let (count,): (i64,) =
+        sqlx::query_as("SELECT COUNT(*) FROM videos WHERE owner_id = $1 AND created_at >= $2").bind(owner_id).bind(since).fetch_one(conn).await?;
     Ok(count)
 }
 

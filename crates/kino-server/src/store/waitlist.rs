@@ -32,18 +32,12 @@ pub async fn waiting(conn: &mut Conn) -> Result<u64, sqlx::Error> {
 
 /// The first `limit` people still waiting, in order.
 pub async fn first_waiting(conn: &mut Conn, limit: i64) -> Result<Vec<String>, sqlx::Error> {
-    let rows: Vec<(String,)> =
-        sqlx::query_as("SELECT email FROM waitlist WHERE invited_at IS NULL ORDER BY id LIMIT $1").bind(limit).fetch_all(conn).await?;
+    let rows: Vec<(String,)> = sqlx::query_as("SELECT email FROM waitlist WHERE invited_at IS NULL ORDER BY id LIMIT $1").bind(limit).fetch_all(conn).await?;
     Ok(rows.into_iter().map(|(email,)| email).collect())
 }
 
 pub async fn mark_invited(conn: &mut Conn, email: &str, code: &str, now: i64) -> Result<(), sqlx::Error> {
-    sqlx::query("UPDATE waitlist SET invite_code = $1, invited_at = $2 WHERE email = $3")
-        .bind(code)
-        .bind(now)
-        .bind(email)
-        .execute(conn)
-        .await?;
+    sqlx::query("UPDATE waitlist SET invite_code = $1, invited_at = $2 WHERE email = $3").bind(code).bind(now).bind(email).execute(conn).await?;
     Ok(())
 }
 

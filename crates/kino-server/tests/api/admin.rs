@@ -11,13 +11,10 @@ fn data(app: &TestApp) -> DataSettings {
 #[tokio::test]
 async fn operator_commands_work_on_the_running_servers_data() {
     let app = spawn_app().await;
-    let created = admin::run(&data(&app), AdminCommand::CreateUser {
-        email: "Ops@Example.org".into(),
-        password: PASSWORD.into(),
-        birthdate: None,
-        handle: None,
-        region: "ZZ".into(),
-    })
+    let created = admin::run(
+        &data(&app),
+        AdminCommand::CreateUser { email: "Ops@Example.org".into(), password: PASSWORD.into(), birthdate: None, handle: None, region: "ZZ".into() },
+    )
     .await
     .unwrap();
     assert!(created.starts_with("created ops@example.org (@ops, admin"), "{created}");

@@ -3,7 +3,6 @@ use serde_json::json;
 
 use crate::helpers::{expect_error, spawn_app};
 
-
 #[tokio::test]
 async fn keys_are_shown_once_work_as_bearer_and_can_be_revoked() {
     let app = spawn_app().await;

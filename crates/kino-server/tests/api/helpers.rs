@@ -61,10 +61,8 @@ async fn fresh_postgres_database(base: &str) -> String {
     let mut admin = sqlx::PgConnection::connect(base).await.expect("connect to KINO_TEST_DATABASE_URL");
     CLEANED
         .get_or_init(|| async {
-            let stale: Vec<(String,)> = sqlx::query_as("SELECT datname FROM pg_database WHERE datname LIKE 'kino_test_%'")
-                .fetch_all(&mut admin)
-                .await
-                .expect("list test databases");
+            let stale: Vec<(String,)> =
+                sqlx::query_as("SELECT datname FROM pg_database WHERE datname LIKE 'kino_test_%'").fetch_all(&mut admin).await.expect("list test databases");
             for (name,) in stale {
                 let _ = admin.execute(sqlx::AssertSqlSafe(format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"))).await;
             }
@@ -102,12 +100,7 @@ impl TestApp {
 
     /// Signs up with this client (no invite: for the first account or with `invite_code`).
     pub async fn sign_up(&self, client: &reqwest::Client, handle: &str, invite_code: Option<&str>) -> Account {
-        let response = client
-            .post(self.url("/api/v1/account"))
-            .json(&sign_up_body(handle, invite_code))
-            .send()
-            .await
-            .expect("request");
+        let response = client.post(self.url("/api/v1/account")).json(&sign_up_body(handle, invite_code)).send().await.expect("request");
         assert_eq!(response.status().as_u16(), 201, "sign-up of {handle} failed: {}", response.text().await.unwrap_or_default());
         response.json().await.expect("account")
     }
@@ -136,10 +129,7 @@ pub fn sign_up_body(handle: &str, invite_code: Option<&str>) -> Value {
 /// Asserts the status and the error shape, and returns the error for closer checks.
 pub async fn expect_error(response: reqwest::Response, status: u16) -> ErrorBody {
     assert_eq!(response.status().as_u16(), status);
-    assert_eq!(
-        response.headers().get("content-type").and_then(|v| v.to_str().ok()),
-        Some("application/json")
-    );
+    assert_eq!(response.headers().get("content-type").and_then(|v| v.to_str().ok()), Some("application/json"));
     let body: ErrorBody = response.json().await.expect("error body is the shared JSON shape");
     assert!(!body.error.message.is_empty());
     body

@@ -1,7 +1,7 @@
 //! `/api/v1/verify` checks any file in memory against this server's own C2PA root, and names
 //! the video a watermark points to.
 
-use kino_core::api::{Video, VerifyResult};
+use kino_core::api::{VerifyResult, Video};
 use kino_core::media::C2paState;
 use serde_json::json;
 

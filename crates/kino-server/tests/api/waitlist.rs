@@ -28,14 +28,7 @@ async fn joining_gives_a_place_in_line_once() {
 async fn bad_bodies_get_clear_errors_and_change_nothing() {
     let app = spawn_app().await;
 
-    let syntax = app
-        .client
-        .post(app.url("/api/v1/waitlist"))
-        .header("content-type", "application/json")
-        .body("{\"email\": ")
-        .send()
-        .await
-        .unwrap();
+    let syntax = app.client.post(app.url("/api/v1/waitlist")).header("content-type", "application/json").body("{\"email\": ").send().await.unwrap();
     let body = expect_error(syntax, 400).await;
     assert_eq!(body.error.code, "invalid_json");
 

@@ -88,12 +88,7 @@ async fn send(request: Result<Request, gloo_net::Error>) -> Result<gloo_net::htt
         return Ok(response);
     }
     match response.json::<ErrorBody>().await {
-        Ok(body) => Err(ApiError::Server {
-            status,
-            code: body.error.code,
-            param: body.error.param,
-            message: body.error.message,
-        }),
+        Ok(body) => Err(ApiError::Server { status, code: body.error.code, param: body.error.param, message: body.error.message }),
         Err(_) => Err(ApiError::Network(format!("the server answered {status} {}", response.status_text()))),
     }
 }

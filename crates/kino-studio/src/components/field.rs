@@ -24,10 +24,7 @@ impl FormError {
 
     /// The message when it is about none of `fields`.
     pub fn general(error: &Option<FormError>, fields: &[&str]) -> Option<String> {
-        error
-            .as_ref()
-            .filter(|e| e.param.as_deref().is_none_or(|p| !fields.contains(&p)))
-            .map(|e| e.message.clone())
+        error.as_ref().filter(|e| e.param.as_deref().is_none_or(|p| !fields.contains(&p))).map(|e| e.message.clone())
     }
 }
 

@@ -55,8 +55,7 @@ async fn run_check() -> Result<CheckReport, GpuError> {
     let cpu_result = matmul::multiply_on_cpu(dims, &a, &b);
     let cpu_ms = now_ms() - start;
 
-    let max_abs_difference =
-        matmul::max_abs_difference(&gpu_result, &cpu_result).max(matmul::max_abs_difference(&second, &cpu_result));
+    let max_abs_difference = matmul::max_abs_difference(&gpu_result, &cpu_result).max(matmul::max_abs_difference(&second, &cpu_result));
     Ok(CheckReport {
         adapter: gpu.adapter.name.clone(),
         is_fallback: gpu.adapter.is_fallback,
@@ -78,9 +77,7 @@ pub fn gpu_panel() -> Html {
             wasm_bindgen_futures::spawn_local(async move {
                 state.set(match run_check().await {
                     Ok(report) => PanelState::Done(report),
-                    Err(error @ (GpuError::NotSupported | GpuError::NoAdapter(_))) => {
-                        PanelState::Unavailable(error.to_string())
-                    }
+                    Err(error @ (GpuError::NotSupported | GpuError::NoAdapter(_))) => PanelState::Unavailable(error.to_string()),
                     Err(error) => PanelState::Failed(error.to_string()),
                 });
             });

@@ -5,9 +5,9 @@ pub mod gpu_panel;
 pub mod header;
 pub mod invites_panel;
 pub mod server_status;
-pub mod waitlist_form;
 pub mod signed_in;
 pub mod video_status;
+pub mod waitlist_form;
 
 /// A Unix time in seconds as `YYYY-MM-DD` (UTC).
 pub fn unix_date(seconds: i64) -> String {

@@ -33,9 +33,10 @@ pub fn waitlist_form() -> Html {
             let outcome = outcome.clone();
             wasm_bindgen_futures::spawn_local(async move {
                 outcome.set(match api::waitlist::join(&JoinWaitlist { email }).await {
-                    Ok(place) if place.newly_added => {
-                        Outcome::Joined(format!("You are on the list, number {} in line. We will e-mail {} when an invite is free.", place.position, place.email))
-                    }
+                    Ok(place) if place.newly_added => Outcome::Joined(format!(
+                        "You are on the list, number {} in line. We will e-mail {} when an invite is free.",
+                        place.position, place.email
+                    )),
                     Ok(place) => Outcome::Joined(format!("{} was already on the list, number {} in line.", place.email, place.position)),
                     Err(error) => Outcome::Refused(error.to_string()),
                 });

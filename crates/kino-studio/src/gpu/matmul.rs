@@ -87,10 +87,7 @@ pub async fn multiply_on_gpu(gpu: &Gpu, dims: Dims, a: &[f32], b: &[f32]) -> Res
         mapped_at_creation: false,
     });
 
-    let module = device.create_shader_module(wgpu::ShaderModuleDescriptor {
-        label: Some("matmul.wgsl"),
-        source: wgpu::ShaderSource::Wgsl(SHADER.into()),
-    });
+    let module = device.create_shader_module(wgpu::ShaderModuleDescriptor { label: Some("matmul.wgsl"), source: wgpu::ShaderSource::Wgsl(SHADER.into()) });
     let pipeline = device.create_compute_pipeline(&wgpu::ComputePipelineDescriptor {
         label: Some("matmul"),
         layout: None,

@@ -43,10 +43,7 @@ impl Gpu {
         descriptor.backends = wgpu::Backends::BROWSER_WEBGPU;
         let instance = wgpu::Instance::new(descriptor);
         let adapter = instance
-            .request_adapter(&wgpu::RequestAdapterOptions {
-                power_preference: wgpu::PowerPreference::HighPerformance,
-                ..Default::default()
-            })
+            .request_adapter(&wgpu::RequestAdapterOptions { power_preference: wgpu::PowerPreference::HighPerformance, ..Default::default() })
             .await
             .map_err(|error| GpuError::NoAdapter(error.to_string()))?;
         let info = adapter.get_info();
@@ -56,10 +53,7 @@ impl Gpu {
             None => "unnamed adapter".to_owned(),
         };
         let summary = AdapterSummary { name, is_fallback: info.device_type == wgpu::DeviceType::Cpu };
-        let (device, queue) = adapter
-            .request_device(&wgpu::DeviceDescriptor::default())
-            .await
-            .map_err(|error| GpuError::Device(error.to_string()))?;
+        let (device, queue) = adapter.request_device(&wgpu::DeviceDescriptor::default()).await.map_err(|error| GpuError::Device(error.to_string()))?;
         Ok(Self { device, queue, adapter: summary })
     }
 }
@@ -73,7 +67,6 @@ async fn browser_adapter_name() -> Option<String> {
     let adapter = JsFuture::from(promise).await.ok()?;
     let info = js_sys::Reflect::get(&adapter, &"info".into()).ok()?;
     let field = |key: &str| js_sys::Reflect::get(&info, &key.into()).ok().and_then(|v| v.as_string()).unwrap_or_default();
-    let words: Vec<String> =
-        [field("vendor"), field("architecture"), field("description")].into_iter().filter(|w| !w.is_empty()).collect();
+    let words: Vec<String> = [field("vendor"), field("architecture"), field("description")].into_iter().filter(|w| !w.is_empty()).collect();
     (!words.is_empty()).then(|| words.join(" "))
 }
