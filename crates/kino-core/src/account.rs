@@ -164,6 +164,7 @@ pub const MINIMUM_AGE: i32 = 13;
 pub const ADULT_AGE: i32 = 18;
 
 /// Which rules apply to an account: teens get stricter limits and parental controls.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum AgeBand {

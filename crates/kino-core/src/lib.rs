@@ -37,6 +37,32 @@ macro_rules! parsed_string {
 }
 pub(crate) use parsed_string;
 
+/// Types that travel as checked strings (a handle, an e-mail, a date) have the JSON Schema of
+/// a string with the given format description.
+macro_rules! string_schema {
+    ($($name:ident => $description:literal),* $(,)?) => {$(
+        #[cfg(feature = "schema")]
+        impl schemars::JsonSchema for $name {
+            fn schema_name() -> std::borrow::Cow<'static, str> {
+                stringify!($name).into()
+            }
+
+            fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+                schemars::json_schema!({ "type": "string", "description": $description })
+            }
+        }
+    )*};
+}
+
+use account::{Date, Handle, Password, Region};
+string_schema! {
+    Handle => "3 to 24 characters: lowercase letters, digits and underscores (a leading @ is dropped)",
+    Password => "10 to 256 characters",
+    Date => "a calendar date, YYYY-MM-DD",
+    Region => "an ISO 3166-1 alpha-2 region code, e.g. DE",
+    Email => "an e-mail address",
+}
+
 pub mod account;
 pub mod api;
 pub mod email;

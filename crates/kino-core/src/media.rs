@@ -5,6 +5,7 @@
 use serde::{Deserialize, Serialize};
 
 /// The result of checking one file.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct VerifyReport {
     pub c2pa: C2paReport,
@@ -14,6 +15,7 @@ pub struct VerifyReport {
 }
 
 /// How far the C2PA manifest can be believed.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum C2paState {
@@ -29,6 +31,7 @@ pub enum C2paState {
 }
 
 /// The C2PA part of a [`VerifyReport`].
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct C2paReport {
     pub state: C2paState,
@@ -59,6 +62,7 @@ pub struct C2paReport {
 }
 
 /// The invisible watermark part of a [`VerifyReport`].
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct WatermarkReport {
     /// The 64-bit video id as 16 lowercase hex digits, when the mark was found.

@@ -220,6 +220,38 @@ impl Pipeline {
     /// `source` continued under `request.prompt`: one more window whose first
     /// [`EXTEND_CONTEXT`] latent frames are `source`'s last; returns the stitched clip.
     pub fn extend(&self, source: &ClipLatents, request: &Request, progress: &mut dyn FnMut(f32)) -> Result<Generated, PipelineError> {
+        let stitched = self.continued(source, request, progress)?;
+        self.decode(&stitched, progress)
+    }
+
+    /// Latent frames one [`Pipeline::extend`] adds.
+    pub fn extension_frames(&self) -> usize {
+        self.config.generator.video_latent[1].saturating_sub(EXTEND_CONTEXT)
+    }
+
+    /// `source` continued by exactly `latent_frames` latent frames (as many windows as that
+    /// takes, each from a new seed); returns the stitched clip.
+    pub fn extend_by(&self, source: &ClipLatents, latent_frames: usize, request: &Request, progress: &mut dyn FnMut(f32)) -> Result<Generated, PipelineError> {
+        let per_window = self.extension_frames();
+        if latent_frames == 0 || per_window == 0 {
+            return Err(PipelineError::Invalid(format!("cannot extend a clip by {latent_frames} latent frames")));
+        }
+        let rounds = latent_frames.div_ceil(per_window);
+        let mut clip = source.clone();
+        for round in 0..rounds {
+            let seeded = Request { seed: request.seed.wrapping_add(round as u64), ..request.clone() };
+            let x = self.continued(&clip, &seeded, &mut |p| progress((round as f32 + p) / rounds as f32))?;
+            clip = ClipLatents::from_joint(&x);
+        }
+        let total = source.frames() + latent_frames;
+        let x = clip.to_joint(&self.device);
+        let per = self.audio_per_latent();
+        let trimmed = JointLatents { video: x.video.narrow(2, 0, total), audio: x.audio.narrow(2, 0, total * per) };
+        self.decode(&trimmed, progress)
+    }
+
+    /// The stitched latents of `source` and one more window.
+    fn continued(&self, source: &ClipLatents, request: &Request, progress: &mut dyn FnMut(f32)) -> Result<JointLatents, PipelineError> {
         let window = self.config.generator.video_latent[1];
         if window <= EXTEND_CONTEXT {
             return Err(PipelineError::Invalid(format!("this model's window of {window} latent frames is too short to extend a clip")));
@@ -239,11 +271,10 @@ impl Pipeline {
         // Stitch: the whole source, then the window's new frames.
         let new = window - EXTEND_CONTEXT;
         let full = source.to_joint(&self.device);
-        let stitched = JointLatents {
+        Ok(JointLatents {
             video: Tensor::cat(vec![full.video, x.video.narrow(2, EXTEND_CONTEXT, new)], 2),
             audio: Tensor::cat(vec![full.audio, x.audio.narrow(2, EXTEND_CONTEXT * self.audio_per_latent(), new * self.audio_per_latent())], 2),
-        };
-        self.decode(&stitched, progress)
+        })
     }
 
     /// Shot after shot: the first from noise, each next one extending the clip so far.

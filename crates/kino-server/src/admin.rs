@@ -56,6 +56,8 @@ pub enum AdminCommand {
         #[arg(value_parser = ["free", "pro"])]
         plan: String,
     },
+    /// List the open reports (the moderation queue), oldest first.
+    Reports,
     /// Send invites to the first N people on the waitlist (mail goes to DATA/outbox).
     InviteWaitlist {
         #[arg(long)]
@@ -114,6 +116,16 @@ pub async fn run(data: &DataSettings, command: AdminCommand) -> anyhow::Result<S
             let mut conn = db.pool.acquire().await?;
             store::users::set_plan(&mut conn, &user.id, plan_value).await?;
             Ok(format!("{} is now on the {plan} plan", user.email))
+        }
+        AdminCommand::Reports => {
+            let mut conn = db.pool.acquire().await?;
+            let reports = store::reactions::open_reports(&mut conn).await?;
+            if reports.is_empty() {
+                return Ok("no open reports".to_owned());
+            }
+            let lines: Vec<String> =
+                reports.iter().map(|r| format!("{}  video {}  {}  {:?}", r.id, r.video_id.as_deref().unwrap_or("(deleted)"), r.reason, r.note)).collect();
+            Ok(lines.join("\n"))
         }
         AdminCommand::InviteWaitlist { count, url } => {
             let invited = invites::invite_waitlist(&db, count, &url).await?;

@@ -141,9 +141,12 @@ impl Application {
 
 /// The whole HTTP surface: the API under `/api/v1`, the studio's files everywhere else.
 pub fn router(state: AppState, studio_dir: PathBuf) -> Router {
+    let (studio_api, developer_api) = (routes::api(), routes::developer_api());
+    let document = std::sync::Arc::new(crate::openapi::document(&[("/api/v1", &studio_api), ("/v1", &developer_api)]));
     Router::new()
-        .nest("/api/v1", routes::api())
-        .nest("/v1", routes::developer_api())
+        .route("/api/openapi.json", axum::routing::get(move || async move { axum::Json((*document).clone()) }))
+        .nest("/api/v1", routes::finish(studio_api.router))
+        .nest("/v1", routes::finish(developer_api.router))
         .fallback_service(routes::studio::files(studio_dir))
         .layer(TraceLayer::new_for_http())
         .with_state(state)

@@ -9,13 +9,15 @@ use std::sync::{Arc, Mutex};
 use futures_util::FutureExt;
 use futures_util::future::BoxFuture;
 use kino_core::models::ModelSpec;
-use kino_model::pipeline::{Generated, Pipeline, PipelineError, Request};
+use kino_model::pipeline::{ClipLatents, Generated, Pipeline, PipelineError, Request};
+use kino_model::video_vae::TIME_COMPRESSION;
 
 use crate::app::AppState;
 use crate::blobs::Variant;
 use crate::domain::videos::{GENERATE, GeneratePayload};
 use crate::jobs::{JobContext, JobError, JobHandler};
 use crate::store;
+use crate::store::videos::Kind;
 
 /// The models folder and the pipelines loaded from it so far.
 #[derive(Clone)]
@@ -82,7 +84,27 @@ fn retryable(error: impl std::fmt::Display) -> JobError {
     JobError::Retryable(error.to_string())
 }
 
+/// How far a remix noises its source (1: nothing of it is kept).
+pub const REMIX_STRENGTH: f64 = 0.8;
+/// An edit keeps more of its source's layout and motion.
+pub const EDIT_STRENGTH: f64 = 0.55;
+
 impl GenerateHandler {
+    /// The latents of the video this one is made from, if it is made from one.
+    async fn source_latents(&self, video: &store::videos::VideoRow) -> Result<Option<ClipLatents>, JobError> {
+        let Some(source_id) = video.remixed_from_video_id.as_deref().filter(|_| video.kind() != Kind::Generate) else {
+            return Ok(None);
+        };
+        let bytes = match self.state.blobs.get(source_id, Variant::Latents).await {
+            Ok(bytes) => bytes,
+            Err(crate::blobs::BlobError::NotFound(_)) => {
+                return Err(permanent(format!("the source video {source_id} was deleted")));
+            }
+            Err(error) => return Err(retryable(error)),
+        };
+        serde_json::from_slice(&bytes).map(Some).map_err(|e| permanent(format!("the source video's latents are unreadable: {e}")))
+    }
+
     async fn generate(&self, context: JobContext) -> Result<serde_json::Value, JobError> {
         let payload: GeneratePayload = context.payload()?;
         let (video, watermark) = {
@@ -96,20 +118,37 @@ impl GenerateHandler {
         context.progress(1).await?;
         // The model runs on a blocking thread and reports progress through a channel.
         let (sender, mut receiver) = tokio::sync::mpsc::unbounded_channel::<u8>();
+        let source = self.source_latents(&video).await?;
         let prompt = video.prompt.clone();
         let seed = watermark as u64;
         let steps = spec.steps as usize;
+        let kind = video.kind();
+        let seconds: f32 = video.seconds.parse().map_err(|_| permanent(format!("the video's length `{}` is not a number of seconds", video.seconds)))?;
         let run = tokio::task::spawn_blocking(move || -> Result<Generated, PipelineError> {
             let pipeline = models.pipeline(spec)?;
             let request = Request { steps: Some(steps), ..Request::new(prompt, seed) };
             let mut last = 0u8;
-            pipeline.generate(&request, &mut |fraction| {
+            let mut progress = |fraction: f32| {
                 let percent = (5.0 + 85.0 * fraction).round() as u8;
                 if percent > last {
                     last = percent;
                     let _ = sender.send(percent);
                 }
-            })
+            };
+            match (kind, source) {
+                (Kind::Generate, _) => pipeline.generate(&request, &mut progress),
+                (Kind::Remix, Some(source)) => pipeline.remix(&source, REMIX_STRENGTH, &request, &mut progress),
+                (Kind::Edit, Some(source)) => pipeline.remix(&source, EDIT_STRENGTH, &request, &mut progress),
+                (Kind::Extend, Some(source)) => {
+                    let total = (seconds * pipeline.config.fps).round() as usize / TIME_COMPRESSION;
+                    let added = total
+                        .checked_sub(source.frames())
+                        .filter(|&n| n > 0)
+                        .ok_or_else(|| PipelineError::Invalid(format!("the extended video ({seconds} s) must be longer than its source")))?;
+                    pipeline.extend_by(&source, added, &request, &mut progress)
+                }
+                (_, None) => Err(PipelineError::Invalid("this video is made from another, which is missing".into())),
+            }
         });
         tokio::pin!(run);
         let generated = loop {
@@ -123,14 +162,28 @@ impl GenerateHandler {
         let chain = (*self.state.signing).clone();
         let clip = media_clip(&generated);
         let generator = generator(spec);
+        // A video made from another names it as its C2PA parent ingredient.
+        let parent = match video.remixed_from_video_id.as_deref().filter(|_| video.kind() != Kind::Generate) {
+            Some(source_id) => {
+                let bytes = self.state.blobs.get(source_id, Variant::Video).await.map_err(|e| permanent(format!("the source video {source_id}: {e}")))?;
+                let path = std::env::temp_dir().join(format!("kino-parent-{}.mp4", video.id));
+                tokio::fs::write(&path, &bytes).await.map_err(retryable)?;
+                Some(path)
+            }
+            None => None,
+        };
+        let parent_file = parent.clone();
         let media = tokio::task::spawn_blocking(move || {
             let mut options = kino_media::ExportOptions::new(std::env::temp_dir(), watermark as u64, chain);
             options.generator = generator;
+            options.parent = parent_file;
             kino_media::export_bytes(&clip, &options)
         })
-        .await
-        .map_err(retryable)?
-        .map_err(permanent)?;
+        .await;
+        if let Some(path) = parent {
+            let _ = tokio::fs::remove_file(path).await;
+        }
+        let media = media.map_err(retryable)?.map_err(permanent)?;
         let latents = serde_json::to_vec(&generated.latents).map_err(permanent)?;
         let blobs = &self.state.blobs;
         blobs.put(&video.id, Variant::Latents, latents).await.map_err(retryable)?;

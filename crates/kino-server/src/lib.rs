@@ -13,6 +13,7 @@ pub mod extract;
 pub mod generation;
 pub mod ids;
 pub mod jobs;
+pub mod openapi;
 pub mod routes;
 pub mod settings;
 pub mod store;

@@ -7,6 +7,7 @@ use crate::Email;
 use crate::account::{AgeBand, Date, Handle, Password, Region};
 
 /// `POST /api/v1/account`: sign up. The session cookie comes back with the account.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct SignUp {
@@ -21,6 +22,7 @@ pub struct SignUp {
 }
 
 /// `POST /api/v1/session`: sign in with e-mail and password.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct SignIn {
@@ -30,6 +32,7 @@ pub struct SignIn {
 }
 
 /// `PUT /api/v1/account/password`: every other session of the account is signed out.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ChangePassword {
@@ -38,12 +41,14 @@ pub struct ChangePassword {
 }
 
 /// `DELETE /api/v1/account`: deletes the account and everything it made, after the password.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct DeleteAccount {
     pub password: String,
 }
 
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Role {
@@ -51,6 +56,7 @@ pub enum Role {
     Admin,
 }
 
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Plan {
@@ -59,6 +65,7 @@ pub enum Plan {
 }
 
 /// `GET /api/v1/account`: the signed-in account as its owner sees it.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Account {
     pub id: String,
@@ -75,12 +82,14 @@ pub struct Account {
 }
 
 /// `GET /api/v1/session`: who this browser is signed in as, if anyone.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SessionInfo {
     pub account: Option<Account>,
 }
 
 /// `POST /api/v1/invites`: a code to give to someone.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Invite {
     pub code: String,
@@ -90,6 +99,7 @@ pub struct Invite {
 }
 
 /// `GET /api/v1/invites`.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct InviteList {
     pub invites_left: u32,
@@ -99,6 +109,7 @@ pub struct InviteList {
 }
 
 /// `POST /api/v1/api-keys`.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct CreateApiKey {
@@ -107,6 +118,7 @@ pub struct CreateApiKey {
 }
 
 /// A key as listed: never the secret, only its first characters.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ApiKeySummary {
     pub id: String,
@@ -118,6 +130,7 @@ pub struct ApiKeySummary {
 }
 
 /// The answer to [`CreateApiKey`]: the only time the secret is shown.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ApiKeyCreated {
     pub key: String,
@@ -126,12 +139,14 @@ pub struct ApiKeyCreated {
 }
 
 /// `GET /api/v1/api-keys`.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ApiKeyList {
     pub keys: Vec<ApiKeySummary>,
 }
 
 /// `GET /api/v1/instance`: what a visitor needs to know before signing up.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct InstanceInfo {
     pub invite_only: bool,
@@ -142,6 +157,7 @@ pub struct InstanceInfo {
 }
 
 /// `GET /api/v1/users/{handle}`: a person as others see them.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Profile {
     pub handle: Handle,
@@ -152,6 +168,7 @@ pub struct Profile {
     pub viewer: ViewerRelation,
 }
 
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ViewerRelation {
     pub is_self: bool,

@@ -3,6 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 /// `GET /api/v1/health`: is this instance able to serve?
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Health {
     /// `"ok"` when every part below is healthy, `"degraded"` otherwise.
@@ -13,6 +14,7 @@ pub struct Health {
     pub models: ModelsHealth,
 }
 
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum HealthStatus {
@@ -20,6 +22,7 @@ pub enum HealthStatus {
     Degraded,
 }
 
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct DatabaseHealth {
     /// `"sqlite"` or `"postgres"`.
@@ -28,6 +31,7 @@ pub struct DatabaseHealth {
     pub reachable: bool,
 }
 
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ModelsHealth {
     /// Names of the generation models this server has loaded and can run.

@@ -15,11 +15,13 @@ pub use waitlist::*;
 
 /// Every error the API returns has this shape (the one OpenAI's API uses, so that its
 /// clients understand Kino's errors too).
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ErrorBody {
     pub error: ErrorDetail,
 }
 
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ErrorDetail {
     /// For people: what went wrong and, where it helps, what to do.

@@ -3,7 +3,10 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::account::Handle;
+
 /// `POST /v1/videos`. Unset fields take the model's defaults.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct CreateVideo {
@@ -18,6 +21,7 @@ pub struct CreateVideo {
     pub size: Option<String>,
 }
 
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum VideoStatus {
@@ -27,6 +31,7 @@ pub enum VideoStatus {
     Failed,
 }
 
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct VideoError {
     pub code: String,
@@ -34,6 +39,7 @@ pub struct VideoError {
 }
 
 /// The `video` object.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Video {
     pub id: String,
@@ -56,6 +62,7 @@ pub struct Video {
 }
 
 /// `GET /v1/videos`: a page, newest first by default.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct VideoList {
     /// Always `"list"`.
@@ -67,6 +74,7 @@ pub struct VideoList {
 }
 
 /// `DELETE /v1/videos/{id}`.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct DeletedVideo {
     pub id: String,
@@ -76,11 +84,13 @@ pub struct DeletedVideo {
 }
 
 /// `GET /api/v1/models`: what this server can generate, for the studio's choices.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ModelList {
     pub models: Vec<ModelChoice>,
 }
 
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ModelChoice {
     pub id: String,
@@ -93,9 +103,201 @@ pub struct ModelChoice {
 
 /// `POST /api/v1/verify` (the file as the body): the three provenance checks, and which video
 /// of this Kino the watermark names, if any. The file is checked in memory and never stored.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct VerifyResult {
     pub report: crate::media::VerifyReport,
     /// The id of the video on this server whose watermark the file carries.
     pub known_video_id: Option<String>,
+}
+
+/// `POST /v1/videos/{id}/remix`: the video redone under a new prompt.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RemixVideo {
+    pub prompt: String,
+}
+
+/// A video named in a request body (`{"id": "video_..."}`).
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct VideoRef {
+    pub id: String,
+}
+
+/// `POST /v1/videos/extensions`: the video continued under `prompt` by `seconds`; the result
+/// is the whole stitched clip.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ExtendVideo {
+    pub prompt: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub seconds: Option<String>,
+    pub video: VideoRef,
+}
+
+/// `POST /v1/videos/edits`: the video changed as `prompt` says, keeping its layout and motion
+/// (a remix at a lower strength).
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EditVideo {
+    pub prompt: String,
+    pub video: VideoRef,
+}
+
+/// Who may see a published video. Unpublished videos are drafts, seen by their owner only.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Visibility {
+    Draft,
+    Private,
+    Followers,
+    Public,
+}
+
+impl Visibility {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Draft => "draft",
+            Self::Private => "private",
+            Self::Followers => "followers",
+            Self::Public => "public",
+        }
+    }
+
+    pub fn parse(raw: &str) -> Option<Self> {
+        [Self::Draft, Self::Private, Self::Followers, Self::Public].into_iter().find(|v| v.as_str() == raw)
+    }
+}
+
+/// `PUT /api/v1/videos/{id}/publication`: publish (or change who sees it). Publishing as
+/// `draft` unpublishes.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Publish {
+    pub visibility: Visibility,
+}
+
+/// A video as it shows in feeds, libraries and on its page: the video, who made it, how it
+/// is published and how people reacted.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct VideoCard {
+    pub video: Video,
+    pub owner: Handle,
+    pub visibility: Visibility,
+    /// Unix seconds.
+    pub published_at: Option<i64>,
+    /// `generate`, `remix`, `edit` or `extend`.
+    pub kind: String,
+    pub likes: u64,
+    pub comments: u64,
+    pub remixes: u64,
+    /// The viewer likes it.
+    pub liked: bool,
+}
+
+/// `GET /api/v1/videos/{id}/page`: everything the video page shows.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct VideoPage {
+    pub card: VideoCard,
+    /// Parent, grandparent, ... as far as the viewer may see them.
+    pub ancestry: Vec<VideoCard>,
+    /// Videos made from this one that the viewer may see, newest first.
+    pub remixes: Vec<VideoCard>,
+    /// Oldest first.
+    pub comments: Vec<Comment>,
+}
+
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Comment {
+    pub id: String,
+    pub author: Handle,
+    pub body: String,
+    /// Unix seconds.
+    pub created_at: i64,
+}
+
+/// `POST /api/v1/videos/{id}/comments`.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NewComment {
+    pub body: String,
+}
+
+/// Longest comment, in characters.
+pub const MAX_COMMENT_CHARS: usize = 500;
+
+/// Why a video is reported.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ReportReason {
+    Harassment,
+    Sexual,
+    Violence,
+    Impersonation,
+    Spam,
+    Other,
+}
+
+/// `POST /api/v1/videos/{id}/reports`.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NewReport {
+    pub reason: ReportReason,
+    #[serde(default)]
+    pub note: String,
+}
+
+/// Longest report note, in characters.
+pub const MAX_REPORT_NOTE_CHARS: usize = 2000;
+
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ReportReceipt {
+    pub id: String,
+    /// Always `"open"` when made.
+    pub status: String,
+}
+
+/// Why the feed shows an item.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FeedReason {
+    /// Made by someone the viewer follows.
+    Following,
+    /// A remix of a video the viewer liked.
+    RemixOfLiked,
+    /// Popular among public videos.
+    Popular,
+}
+
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FeedItem {
+    pub card: VideoCard,
+    pub reason: FeedReason,
+    /// The reason in words ("@ana, whom you follow").
+    pub why: String,
+}
+
+/// `GET /api/v1/feed?after=&limit=`.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FeedPage {
+    pub items: Vec<FeedItem>,
+    /// Pass as `after` for the next page; none at the end.
+    pub next_cursor: Option<String>,
 }

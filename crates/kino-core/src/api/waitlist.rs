@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 use crate::Email;
 
 /// `POST /api/v1/waitlist`: ask to be told when an invite is free.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct JoinWaitlist {
@@ -12,6 +13,7 @@ pub struct JoinWaitlist {
 }
 
 /// The answer to [`JoinWaitlist`]; joining twice is not an error and keeps the first place.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct WaitlistPlace {
     pub email: Email,

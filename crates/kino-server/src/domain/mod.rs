@@ -2,7 +2,9 @@
 
 pub mod accounts;
 pub mod api_keys;
+pub mod feed;
 pub mod invites;
 pub mod mail;
+pub mod posts;
 pub mod social;
 pub mod videos;

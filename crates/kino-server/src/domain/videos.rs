@@ -3,7 +3,7 @@
 
 use kino_core::Prompt;
 use kino_core::account::AgeBand;
-use kino_core::api::{CreateVideo, Plan};
+use kino_core::api::{CreateVideo, Plan, VideoStatus};
 use kino_core::models::{self, ModelSpec, Tier};
 use serde::{Deserialize, Serialize};
 
@@ -11,7 +11,7 @@ use crate::app::Config;
 use crate::db::Db;
 use crate::error::AppError;
 use crate::store::users::UserRow;
-use crate::store::videos::{NewVideo, VideoRow};
+use crate::store::videos::{Kind, NewVideo, VideoRow};
 use crate::{ids, jobs, store};
 
 /// The job kind that generates a video.
@@ -67,12 +67,91 @@ pub fn daily_limit(config: &Config, user: &UserRow) -> Result<u32, AppError> {
     })
 }
 
-/// Queues a generation. Beyond the daily limit one credit is spent, in the same transaction
-/// as the job; with no credits the answer is 429 with the time the limit resets. With an
-/// idempotency key used before, the video made then comes back and nothing is spent.
+/// What a new video is made from: the source video and how.
+pub struct Source<'a> {
+    pub video: &'a VideoRow,
+    pub kind: Kind,
+    /// For extensions: the seconds to add.
+    pub seconds: Option<&'a str>,
+}
+
+/// A checked request: everything the new video row needs.
+struct Order {
+    model: &'static ModelSpec,
+    prompt: Prompt,
+    seconds: String,
+    size: String,
+    kind: Kind,
+    source_id: Option<String>,
+}
+
+fn parse_prompt(raw: &str) -> Result<Prompt, AppError> {
+    Prompt::parse(raw).map_err(|e| AppError::invalid("invalid_prompt", e.to_string(), Some("prompt")))
+}
+
+/// A video made from `source` takes its model and size; an extension adds `seconds` (one of
+/// the model's lengths) to the source's.
+fn derived_order(config: &Config, user: &UserRow, prompt: &str, source: &Source<'_>) -> Result<Order, AppError> {
+    let prompt = parse_prompt(prompt)?;
+    if source.video.status() != VideoStatus::Completed {
+        return Err(AppError::conflict(
+            "video_not_ready",
+            format!("video {} is {}; videos can be made from it once it is completed", source.video.id, source.video.job_state),
+            None,
+        ));
+    }
+    let request = CreateVideo {
+        prompt: prompt.as_str().to_owned(),
+        model: Some(source.video.model.clone()),
+        seconds: source.seconds.map(str::to_owned),
+        size: Some(source.video.size.clone()),
+    };
+    let (model, added, size) = choose_model(config, user, &request)?;
+    let seconds = match source.kind {
+        Kind::Extend => {
+            let total = source.video.seconds.parse::<u32>().unwrap_or(0) + added.parse::<u32>().unwrap_or(0);
+            if total > MAX_EXTENDED_SECONDS {
+                return Err(AppError::invalid(
+                    "too_long",
+                    format!("an extended video can be at most {MAX_EXTENDED_SECONDS} seconds; this one would be {total}"),
+                    Some("seconds"),
+                ));
+            }
+            total.to_string()
+        }
+        _ => source.video.seconds.clone(),
+    };
+    Ok(Order { model, prompt, seconds, size, kind: source.kind, source_id: Some(source.video.id.clone()) })
+}
+
+/// Longest clip extensions may build.
+pub const MAX_EXTENDED_SECONDS: u32 = 12;
+
+/// Queues a generation from a prompt.
 pub async fn create(db: &Db, config: &Config, user: &UserRow, request: CreateVideo, idempotency_key: Option<&str>) -> Result<(VideoRow, bool), AppError> {
-    let prompt = Prompt::parse(&request.prompt).map_err(|e| AppError::invalid("invalid_prompt", e.to_string(), Some("prompt")))?;
+    let prompt = parse_prompt(&request.prompt)?;
     let (model, seconds, size) = choose_model(config, user, &request)?;
+    enqueue(db, config, user, Order { model, prompt, seconds, size, kind: Kind::Generate, source_id: None }, idempotency_key).await
+}
+
+/// Queues a remix, edit or extension of `source` under `prompt`.
+pub async fn create_from(
+    db: &Db,
+    config: &Config,
+    user: &UserRow,
+    prompt: &str,
+    source: Source<'_>,
+    idempotency_key: Option<&str>,
+) -> Result<(VideoRow, bool), AppError> {
+    let order = derived_order(config, user, prompt, &source)?;
+    enqueue(db, config, user, order, idempotency_key).await
+}
+
+/// Queues the job and inserts the video. Beyond the daily limit one credit is spent, in the
+/// same transaction as the job; with no credits the answer is 429 with the time the limit
+/// resets. With an idempotency key used before, the video made then comes back and nothing
+/// is spent.
+async fn enqueue(db: &Db, config: &Config, user: &UserRow, order: Order, idempotency_key: Option<&str>) -> Result<(VideoRow, bool), AppError> {
     let limit = daily_limit(config, user)?;
     let now = ids::now_ms();
 
@@ -109,11 +188,12 @@ pub async fn create(db: &Db, config: &Config, user: &UserRow, request: CreateVid
             id: &video_id,
             owner_id: &user.id,
             job_id: &job.id,
-            model: model.id,
-            prompt: prompt.as_str(),
-            seconds: &seconds,
-            size: &size,
-            remixed_from_video_id: None,
+            model: order.model.id,
+            prompt: order.prompt.as_str(),
+            seconds: &order.seconds,
+            size: &order.size,
+            remixed_from_video_id: order.source_id.as_deref(),
+            kind: order.kind,
             watermark_id: ids::random_i63(),
             created_at: now,
         },

@@ -9,16 +9,17 @@ use std::time::Duration;
 use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
 use futures_util::Stream;
-use kino_core::api::{CreateVideo, DeletedVideo, Video, VideoList, VideoStatus};
+use kino_core::api::{CreateVideo, DeletedVideo, EditVideo, ExtendVideo, RemixVideo, Video, VideoList, VideoStatus};
 use serde::Deserialize;
 
 use crate::app::AppState;
 use crate::auth::CurrentUser;
 use crate::blobs::Variant;
-use crate::domain::videos;
+use crate::domain::{posts, videos};
 use crate::error::AppError;
 use crate::extract::{Json, Query};
 use crate::store;
+use crate::store::videos::Kind;
 
 fn idempotency_key(headers: &HeaderMap) -> Result<Option<String>, AppError> {
     match headers.get("idempotency-key").map(|v| v.to_str().map(str::trim)) {
@@ -39,6 +40,58 @@ pub async fn create(
     let (video, _new) = videos::create(&state.db, &state.config, &current.user, request, key.as_deref()).await?;
     state.wake.notify_waiters();
     Ok(Json(video.to_video()))
+}
+
+/// The video a new one is made from: one the user may see (theirs, or published to them).
+async fn source_video(state: &AppState, current: &CurrentUser, id: &str) -> Result<store::videos::VideoRow, AppError> {
+    let mut conn = state.db.pool.acquire().await?;
+    Ok(posts::visible_card(&mut conn, Some(&current.user), id).await?.video)
+}
+
+async fn create_from(
+    state: &AppState,
+    current: &CurrentUser,
+    headers: &HeaderMap,
+    prompt: &str,
+    source_id: &str,
+    kind: Kind,
+    seconds: Option<&str>,
+) -> Result<Json<Video>, AppError> {
+    let key = idempotency_key(headers)?;
+    let source = source_video(state, current, source_id).await?;
+    let (video, _new) =
+        videos::create_from(&state.db, &state.config, &current.user, prompt, videos::Source { video: &source, kind, seconds }, key.as_deref()).await?;
+    state.wake.notify_waiters();
+    Ok(Json(video.to_video()))
+}
+
+/// `POST /v1/videos/{id}/remix`: the video redone under a new prompt; records its parent.
+#[tracing::instrument(skip_all)]
+pub async fn remix(
+    State(state): State<AppState>,
+    current: CurrentUser,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    Json(request): Json<RemixVideo>,
+) -> Result<Json<Video>, AppError> {
+    create_from(&state, &current, &headers, &request.prompt, &id, Kind::Remix, None).await
+}
+
+/// `POST /v1/videos/edits`: the video changed as the prompt says, keeping its layout.
+#[tracing::instrument(skip_all)]
+pub async fn edit(State(state): State<AppState>, current: CurrentUser, headers: HeaderMap, Json(request): Json<EditVideo>) -> Result<Json<Video>, AppError> {
+    create_from(&state, &current, &headers, &request.prompt, &request.video.id, Kind::Edit, None).await
+}
+
+/// `POST /v1/videos/extensions`: the video continued; the result is the stitched clip.
+#[tracing::instrument(skip_all)]
+pub async fn extend(
+    State(state): State<AppState>,
+    current: CurrentUser,
+    headers: HeaderMap,
+    Json(request): Json<ExtendVideo>,
+) -> Result<Json<Video>, AppError> {
+    create_from(&state, &current, &headers, &request.prompt, &request.video.id, Kind::Extend, request.seconds.as_deref()).await
 }
 
 pub async fn show(State(state): State<AppState>, current: CurrentUser, Path(id): Path<String>) -> Result<Json<Video>, AppError> {
@@ -62,7 +115,9 @@ pub async fn list(State(state): State<AppState>, current: CurrentUser, Query(par
     let newest_first = match params.order.as_deref() {
         None | Some("desc") => true,
         Some("asc") => false,
-        Some(other) => return Err(AppError::invalid("invalid_order", format!("order must be asc or desc, not `{other}`"), Some("order"))),
+        Some(other) => {
+            return Err(AppError::invalid("invalid_order", format!("order must be asc or desc, not `{other}`"), Some("order")));
+        }
     };
     let mut conn = state.db.pool.acquire().await?;
     let after = match params.after.as_deref() {
@@ -117,24 +172,43 @@ pub struct ContentParams {
     variant: Option<String>,
 }
 
-/// `GET /v1/videos/{id}/content?variant=video|thumbnail|spritesheet`.
+/// `GET /v1/videos/{id}/content?variant=video|thumbnail|spritesheet`: the owner's own video.
 pub async fn content(
     State(state): State<AppState>,
     current: CurrentUser,
     Path(id): Path<String>,
     Query(params): Query<ContentParams>,
 ) -> Result<Response, AppError> {
+    let mut conn = state.db.pool.acquire().await?;
+    let video = videos::owned(&mut conn, &current.user, &id).await?;
+    drop(conn);
+    serve_content(&state, &video, params).await
+}
+
+/// `GET /api/v1/videos/{id}/content`: in the studio, any video the viewer may see.
+pub async fn visible_content(
+    State(state): State<AppState>,
+    viewer: Option<CurrentUser>,
+    Path(id): Path<String>,
+    Query(params): Query<ContentParams>,
+) -> Result<Response, AppError> {
+    let viewer = viewer.map(|current| current.user);
+    let mut conn = state.db.pool.acquire().await?;
+    let video = posts::visible_card(&mut conn, viewer.as_ref(), &id).await?.video;
+    drop(conn);
+    serve_content(&state, &video, params).await
+}
+
+async fn serve_content(state: &AppState, video: &store::videos::VideoRow, params: ContentParams) -> Result<Response, AppError> {
+    let id = &video.id;
     let variant_name = params.variant.as_deref().unwrap_or("video");
     let variant = Variant::parse(variant_name).ok_or_else(|| {
         AppError::invalid("invalid_variant", format!("variant must be video, thumbnail or spritesheet, not `{variant_name}`"), Some("variant"))
     })?;
-    let mut conn = state.db.pool.acquire().await?;
-    let video = videos::owned(&mut conn, &current.user, &id).await?;
-    drop(conn);
     if video.status() != VideoStatus::Completed {
         return Err(AppError::conflict("video_not_ready", format!("video {id} is {}; its content is there once it is completed", video.job_state), None));
     }
-    let bytes = state.blobs.get(&id, variant).await.map_err(|error| AppError::Internal(error.into()))?;
+    let bytes = state.blobs.get(id, variant).await.map_err(|error| AppError::Internal(error.into()))?;
     Ok(([(header::CONTENT_TYPE, variant.content_type())], bytes).into_response())
 }
 

@@ -6,6 +6,7 @@ pub mod credits;
 pub mod invites;
 pub mod jobs;
 pub mod outbox;
+pub mod reactions;
 pub mod sessions;
 pub mod social;
 pub mod users;

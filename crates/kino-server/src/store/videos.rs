@@ -1,6 +1,6 @@
 //! The `videos` table, read together with each video's generation job.
 
-use kino_core::api::{Video, VideoError, VideoStatus};
+use kino_core::api::{Video, VideoError, VideoStatus, Visibility};
 
 use super::Conn;
 
@@ -18,6 +18,8 @@ pub struct VideoRow {
     pub visibility: String,
     pub published_at: Option<i64>,
     pub created_at: i64,
+    /// `generate`, `remix`, `edit` or `extend` (see [`Kind`]).
+    pub kind: String,
     pub job_state: String,
     pub job_progress: i64,
     pub job_error: Option<String>,
@@ -25,7 +27,7 @@ pub struct VideoRow {
 }
 
 const SELECT: &str = "SELECT v.id, v.owner_id, v.job_id, v.model, v.prompt, v.seconds, v.size, v.remixed_from_video_id,
-                             v.visibility, v.published_at, v.created_at,
+                             v.visibility, v.published_at, v.created_at, v.kind,
                              j.state AS job_state, j.progress AS job_progress, j.error AS job_error,
                              j.completed_at AS job_completed_at
                       FROM videos v JOIN jobs j ON j.id = v.job_id";
@@ -68,6 +70,40 @@ impl VideoRow {
     }
 }
 
+/// How a video is made: from a prompt, or from its source video (`remixed_from_video_id`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    Generate,
+    Remix,
+    Edit,
+    Extend,
+}
+
+impl Kind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Generate => "generate",
+            Self::Remix => "remix",
+            Self::Edit => "edit",
+            Self::Extend => "extend",
+        }
+    }
+
+    pub fn parse(raw: &str) -> Option<Self> {
+        [Self::Generate, Self::Remix, Self::Edit, Self::Extend].into_iter().find(|k| k.as_str() == raw)
+    }
+}
+
+impl VideoRow {
+    pub fn kind(&self) -> Kind {
+        Kind::parse(&self.kind).unwrap_or(Kind::Generate)
+    }
+
+    pub fn visibility(&self) -> Visibility {
+        Visibility::parse(&self.visibility).unwrap_or(Visibility::Draft)
+    }
+}
+
 pub struct NewVideo<'a> {
     pub id: &'a str,
     pub owner_id: &'a str,
@@ -77,6 +113,7 @@ pub struct NewVideo<'a> {
     pub seconds: &'a str,
     pub size: &'a str,
     pub remixed_from_video_id: Option<&'a str>,
+    pub kind: Kind,
     /// What the invisible watermark will carry; random, unique.
     pub watermark_id: i64,
     pub created_at: i64,
@@ -84,8 +121,8 @@ pub struct NewVideo<'a> {
 
 pub async fn insert(conn: &mut Conn, video: &NewVideo<'_>) -> Result<(), sqlx::Error> {
     sqlx::query(
-        "INSERT INTO videos (id, owner_id, job_id, model, prompt, seconds, size, remixed_from_video_id, watermark_id, created_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+        "INSERT INTO videos (id, owner_id, job_id, model, prompt, seconds, size, remixed_from_video_id, watermark_id, created_at, kind)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
     )
     .bind(video.id)
     .bind(video.owner_id)
@@ -97,6 +134,7 @@ pub async fn insert(conn: &mut Conn, video: &NewVideo<'_>) -> Result<(), sqlx::E
     .bind(video.remixed_from_video_id)
     .bind(video.watermark_id)
     .bind(video.created_at)
+    .bind(video.kind.as_str())
     .execute(conn)
     .await?;
     Ok(())
@@ -155,4 +193,81 @@ pub async fn delete(conn: &mut Conn, video: &VideoRow) -> Result<(), sqlx::Error
     sqlx::query("DELETE FROM videos WHERE id = $1").bind(&video.id).execute(&mut *conn).await?;
     sqlx::query("DELETE FROM jobs WHERE id = $1").bind(&video.job_id).execute(conn).await?;
     Ok(())
+}
+
+/// Publishes (`published_at` set the first time) or, with `Draft`, unpublishes a video.
+pub async fn set_visibility(conn: &mut Conn, id: &str, visibility: Visibility, now: i64) -> Result<(), sqlx::Error> {
+    if visibility == Visibility::Draft {
+        sqlx::query("UPDATE videos SET visibility = 'draft', published_at = NULL WHERE id = $1").bind(id).execute(conn).await?;
+    } else {
+        sqlx::query("UPDATE videos SET visibility = $1, published_at = COALESCE(published_at, $2) WHERE id = $3")
+            .bind(visibility.as_str())
+            .bind(now)
+            .bind(id)
+            .execute(conn)
+            .await?;
+    }
+    Ok(())
+}
+
+/// A video with its owner's handle, reaction counts and the viewer's own like, and the facts
+/// about the viewer that decide whether they may see it and why a feed would show it.
+#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
+pub struct CardRow {
+    #[sqlx(flatten)]
+    pub video: VideoRow,
+    pub owner_handle: String,
+    pub likes: i64,
+    pub comments: i64,
+    pub remixes: i64,
+    /// 1 when the viewer likes it.
+    pub liked: i64,
+    /// 1 when the viewer follows the owner.
+    pub viewer_follows: i64,
+    /// 1 when either has blocked the other.
+    pub blocked: i64,
+    /// 1 when the viewer mutes the owner.
+    pub muted: i64,
+    /// 1 when the viewer said "not interested".
+    pub not_interested: i64,
+    /// 1 when the viewer likes the video this one was made from.
+    pub source_liked: i64,
+}
+
+/// `$1` is the viewer's id (`""` for visitors).
+const CARD_SELECT: &str = "SELECT v.id, v.owner_id, v.job_id, v.model, v.prompt, v.seconds, v.size, v.remixed_from_video_id,
+           v.visibility, v.published_at, v.created_at, v.kind,
+           j.state AS job_state, j.progress AS job_progress, j.error AS job_error, j.completed_at AS job_completed_at,
+           u.handle AS owner_handle,
+           (SELECT COUNT(*) FROM likes l WHERE l.video_id = v.id) AS likes,
+           (SELECT COUNT(*) FROM comments c WHERE c.video_id = v.id) AS comments,
+           (SELECT COUNT(*) FROM videos r WHERE r.remixed_from_video_id = v.id) AS remixes,
+           (SELECT COUNT(*) FROM likes l WHERE l.video_id = v.id AND l.user_id = $1) AS liked,
+           (SELECT COUNT(*) FROM follows f WHERE f.follower_id = $1 AND f.followee_id = v.owner_id) AS viewer_follows,
+           (SELECT COUNT(*) FROM blocks b WHERE (b.blocker_id = $1 AND b.blocked_id = v.owner_id)
+                                             OR (b.blocker_id = v.owner_id AND b.blocked_id = $1)) AS blocked,
+           (SELECT COUNT(*) FROM mutes m WHERE m.muter_id = $1 AND m.muted_id = v.owner_id) AS muted,
+           (SELECT COUNT(*) FROM not_interested n WHERE n.user_id = $1 AND n.video_id = v.id) AS not_interested,
+           (SELECT COUNT(*) FROM likes l WHERE l.user_id = $1 AND l.video_id = v.remixed_from_video_id) AS source_liked
+    FROM videos v JOIN jobs j ON j.id = v.job_id JOIN users u ON u.id = v.owner_id";
+
+pub async fn card(conn: &mut Conn, viewer_id: &str, id: &str) -> Result<Option<CardRow>, sqlx::Error> {
+    sqlx::query_as(sqlx::AssertSqlSafe(format!("{CARD_SELECT} WHERE v.id = $2"))).bind(viewer_id).bind(id).fetch_optional(conn).await
+}
+
+/// Cards of the videos made from `id`, newest first.
+pub async fn remix_cards(conn: &mut Conn, viewer_id: &str, id: &str) -> Result<Vec<CardRow>, sqlx::Error> {
+    let sql = format!("{CARD_SELECT} WHERE v.remixed_from_video_id = $2 ORDER BY v.created_at DESC, v.id DESC LIMIT 200");
+    sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(viewer_id).bind(id).fetch_all(conn).await
+}
+
+/// The feed's candidates: completed videos published by others since `since` and up to
+/// `until` (Unix ms), newest first, at most `limit`. Visibility is checked by the caller.
+pub async fn feed_candidates(conn: &mut Conn, viewer_id: &str, since: i64, until: i64, limit: i64) -> Result<Vec<CardRow>, sqlx::Error> {
+    let sql = format!(
+        "{CARD_SELECT} WHERE v.visibility IN ('public', 'followers') AND j.state = 'completed' AND v.owner_id <> $1
+           AND v.published_at >= $2 AND v.published_at <= $3
+         ORDER BY v.published_at DESC, v.id DESC LIMIT $4"
+    );
+    sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(viewer_id).bind(since).bind(until).bind(limit).fetch_all(conn).await
 }

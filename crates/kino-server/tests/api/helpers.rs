@@ -47,11 +47,16 @@ pub async fn spawn_app_with(configure: impl FnOnce(&mut Settings)) -> TestApp {
 /// A fresh, migrated database without a server: SQLite in `dir`, or Postgres when
 /// `KINO_TEST_DATABASE_URL` is set.
 pub async fn fresh_db(dir: &std::path::Path) -> kino_server::db::Db {
-    let url = match std::env::var("KINO_TEST_DATABASE_URL") {
+    kino_server::db::open(&fresh_database_url(dir).await).await.expect("open test database")
+}
+
+/// The URL of an empty database: SQLite in `dir`, or Postgres when `KINO_TEST_DATABASE_URL`
+/// is set.
+pub async fn fresh_database_url(dir: &std::path::Path) -> String {
+    match std::env::var("KINO_TEST_DATABASE_URL") {
         Ok(base) if !base.is_empty() => fresh_postgres_database(&base).await,
         _ => kino_server::db::sqlite_url(dir),
-    };
-    kino_server::db::open(&url).await.expect("open test database")
+    }
 }
 
 /// Creates an empty database next to the one `base` names and returns its URL. Databases
