@@ -7,11 +7,13 @@ use crate::components::header::Header;
 use crate::pages::account::AccountPage;
 use crate::pages::api_keys::ApiKeysPage;
 use crate::pages::create::CreatePage;
+use crate::pages::feed::FeedPage;
 use crate::pages::library::LibraryPage;
 use crate::pages::profile::ProfilePage;
 use crate::pages::sign_in::SignInPage;
 use crate::pages::sign_up::SignUpPage;
 use crate::pages::verify::VerifyPage;
+use crate::pages::video::VideoPageView;
 use crate::pages::{device::DevicePage, home::HomePage, not_found::NotFoundPage};
 use crate::session::SessionProvider;
 
@@ -27,6 +29,10 @@ pub enum Route {
     Verify,
     #[at("/library")]
     Library,
+    #[at("/feed")]
+    Feed,
+    #[at("/v/:id")]
+    Video { id: String },
     #[at("/signup")]
     SignUp,
     #[at("/signin")]
@@ -49,6 +55,8 @@ fn switch(route: Route) -> Html {
         Route::Create => html! { <CreatePage /> },
         Route::Verify => html! { <VerifyPage /> },
         Route::Library => html! { <LibraryPage /> },
+        Route::Feed => html! { <FeedPage /> },
+        Route::Video { id } => html! { <VideoPageView id={id} /> },
         Route::SignUp => html! { <SignUpPage /> },
         Route::SignIn => html! { <SignInPage /> },
         Route::Account => html! { <AccountPage /> },

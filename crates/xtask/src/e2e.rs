@@ -74,6 +74,9 @@ impl Server {
             .arg(data)
             .arg("--studio")
             .arg(studio_dir)
+            // The committed model weights and the fetched text encoder: the e2e flows generate.
+            .arg("--models-dir")
+            .arg(project::root().join("models"))
             .stdout(Stdio::piped())
             .spawn()
             .with_context(|| format!("starting {}", binary.display()))?;

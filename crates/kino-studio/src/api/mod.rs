@@ -10,6 +10,7 @@ pub mod api_keys;
 pub mod health;
 pub mod instance;
 pub mod invites;
+pub mod posts;
 pub mod session;
 pub mod users;
 pub mod verify;

@@ -44,7 +44,9 @@ impl VideoEvents {
             .map_err(|_| ApiError::Network("the browser refused to open an event stream".to_owned()))?;
         let closer = source.clone();
         let on_video = Closure::<dyn FnMut(web_sys::MessageEvent)>::new(move |event: web_sys::MessageEvent| {
-            let Some(text) = event.data().as_string() else { return };
+            let Some(text) = event.data().as_string() else {
+                return;
+            };
             if let Ok(video) = serde_json::from_str::<Video>(&text) {
                 if video.status != kino_core::api::VideoStatus::Queued && video.status != kino_core::api::VideoStatus::InProgress {
                     // Finished: stop the browser from reconnecting once the server closes.

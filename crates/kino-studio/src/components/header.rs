@@ -54,6 +54,7 @@ pub fn header() -> Html {
             <nav class="nav">
                 { link(Route::Home, "Home") }
                 if session.account().is_some() {
+                    { link(Route::Feed, "Feed") }
                     { link(Route::Create, "Create") }
                     { link(Route::Library, "Library") }
                 }

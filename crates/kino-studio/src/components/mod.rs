@@ -4,8 +4,10 @@ pub mod field;
 pub mod gpu_panel;
 pub mod header;
 pub mod invites_panel;
+pub mod publish_control;
 pub mod server_status;
 pub mod signed_in;
+pub mod video_card;
 pub mod video_status;
 pub mod waitlist_form;
 

@@ -2,6 +2,9 @@
 
 use kino_core::api::{Account, Video, VideoStatus};
 use yew::prelude::*;
+use yew_router::prelude::*;
+
+use crate::app::Route;
 
 use crate::api;
 use crate::components::signed_in::SignedIn;
@@ -51,6 +54,7 @@ fn library() -> Html {
                 <p class="hint">{ format!("{} · {} · {} s · {}", video.model, video.size, video.seconds, unix_date(video.created_at)) }</p>
                 <VideoStatusView video={video.clone()} />
                 <div class="row actions">
+                    <Link<Route> to={Route::Video { id: video.id.clone() }} classes={classes!("open-video")}>{ "Open" }</Link<Route>>
                     if running {
                         <button class="link-button" onclick={act(true)}>{ "Cancel" }</button>
                     }

@@ -28,7 +28,9 @@ pub fn profile_page(props: &ProfilePageProps) -> Html {
     }
     let profile_data = match &*profile {
         None => return html! { <p>{ "Loading…" }</p> },
-        Some(Err(error)) => return html! { <section class="card"><p class="error" id="profile-error">{ error.to_string() }</p></section> },
+        Some(Err(error)) => {
+            return html! { <section class="card"><p class="error" id="profile-error">{ error.to_string() }</p></section> };
+        }
         Some(Ok(profile_data)) => profile_data.clone(),
     };
     let toggle = |relation: &'static str, on: bool| {
