@@ -54,6 +54,7 @@ macro_rules! string_schema {
     )*};
 }
 
+#[cfg(feature = "schema")]
 use account::{Date, Handle, Password, Region};
 string_schema! {
     Handle => "3 to 24 characters: lowercase letters, digits and underscores (a leading @ is dropped)",
