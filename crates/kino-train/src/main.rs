@@ -9,6 +9,7 @@
 //! ```
 
 mod audio;
+mod bench;
 mod checkpoint;
 mod data;
 mod export;
@@ -51,6 +52,11 @@ enum Command {
         #[command(flatten)]
         args: export::ExportArgs,
     },
+    /// Seconds per generated clip and training clips per second, as a table.
+    Bench {
+        #[command(flatten)]
+        args: bench::BenchArgs,
+    },
     /// Time one clip render, for planning.
     RenderSpeed,
 }
@@ -67,6 +73,7 @@ fn main() -> anyhow::Result<()> {
             train_loop::train(&teacher::TeacherTask::new(&parts)?, &train)?;
         }
         Command::Export { args } => export::export(&args)?,
+        Command::Bench { args } => bench::run(&args)?,
         Command::RenderSpeed => {
             let started = std::time::Instant::now();
             for seed in 0..20 {
