@@ -71,6 +71,7 @@ async fn main() -> anyhow::Result<()> {
     settings.accounts.invite_only = false;
     settings.generation.models = vec!["kino-1".into()];
     settings.generation.daily_limit = 1000;
+    let database_url = settings.data.database_url();
     let app = Application::build(settings).await?;
     let base = format!("http://{}", app.addr());
     tokio::spawn(app.run_until_stopped());
@@ -86,10 +87,41 @@ async fn main() -> anyhow::Result<()> {
         last_id = video["id"].as_str().unwrap_or_default().to_owned();
     }
 
+    // The feed's reader: follows `bench` and likes some of its videos. Four more makers with
+    // 50 videos each; then every video is marked finished and published (no model runs
+    // here: the feed reads rows, and generating 250 clips would take a quarter of an hour).
+    let reader = reqwest::Client::builder().cookie_store(true).build()?;
+    let mut account = sign_up.clone();
+    account["email"] = json!("reader@example.org");
+    account["handle"] = json!("reader");
+    reader.post(format!("{base}/api/v1/account")).json(&account).send().await?.error_for_status()?;
+    let reader_key: Value = reader.post(format!("{base}/api/v1/api-keys")).json(&json!({ "name": "bench" })).send().await?.json().await?;
+    let reader_key = reader_key["key"].as_str().unwrap_or_default().to_owned();
+    for maker in 0..4 {
+        let other = reqwest::Client::builder().cookie_store(true).build()?;
+        account["email"] = json!(format!("maker{maker}@example.org"));
+        account["handle"] = json!(format!("maker{maker}"));
+        other.post(format!("{base}/api/v1/account")).json(&account).send().await?.error_for_status()?;
+        for n in 0..50 {
+            other.post(format!("{base}/v1/videos")).json(&json!({ "prompt": format!("duck {n}") })).send().await?.error_for_status()?;
+        }
+    }
+    let db = kino_server::db::open(&database_url).await?;
+    let now = kino_server::ids::now_ms();
+    sqlx::query("UPDATE jobs SET state = 'completed', progress = 100, completed_at = $1").bind(now).execute(&db.pool).await?;
+    sqlx::query("UPDATE videos SET visibility = 'public', published_at = created_at").execute(&db.pool).await?;
+    reader.put(format!("{base}/api/v1/users/bench/follow")).send().await?.error_for_status()?;
+    let library: Value = client.get(format!("{base}/v1/videos?limit=10")).send().await?.json().await?;
+    for video in library["data"].as_array().into_iter().flatten() {
+        let id = video["id"].as_str().unwrap_or_default();
+        reader.put(format!("{base}/api/v1/videos/{id}/like")).send().await?.error_for_status()?;
+    }
+
     let rows = [
         hammer("GET /api/v1/health", format!("{base}/api/v1/health"), key.clone()).await,
         hammer("GET /v1/videos/{id} (status)", format!("{base}/v1/videos/{last_id}"), key.clone()).await,
         hammer("GET /v1/videos?limit=20 (library)", format!("{base}/v1/videos?limit=20"), key.clone()).await,
+        hammer("GET /api/v1/feed?limit=20 (250 candidates)", format!("{base}/api/v1/feed?limit=20"), reader_key.clone()).await,
     ];
     println!("\nAPI on loopback, SQLite, {CONCURRENCY} concurrent clients, {} s each (bearer API key)\n", DURATION.as_secs());
     println!("| endpoint | requests/s | p50 ms | p99 ms | errors |");

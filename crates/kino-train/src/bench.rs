@@ -64,7 +64,10 @@ pub fn run(args: &BenchArgs) -> anyhow::Result<()> {
     let audio = training_speed(&crate::audio::AudioTask { config: AudioVaeConfig::audio_64() }, 8, args.steps)?;
     println!("| what | on this CPU ({} threads) |", std::thread::available_parallelism().map_or(1, usize::from));
     println!("|---|---|");
-    println!("| {} generation, {steps} steps, guidance {} (2 s, 64x64, with sound) | {per_clip:.2} s per clip |", pipeline.config.name, pipeline.config.guidance);
+    println!(
+        "| {} generation, {steps} steps, guidance {} (2 s, 64x64, with sound) | {per_clip:.2} s per clip |",
+        pipeline.config.name, pipeline.config.guidance
+    );
     println!("| video autoencoder training (batch 4) | {vae:.2} clips/s |");
     println!("| audio autoencoder training (batch 8) | {audio:.2} clips/s |");
     let encoders = [&args.teacher.vae, &args.teacher.audio];

@@ -28,7 +28,14 @@ pub mod waitlist;
 /// The routes OpenAI's Videos API has, shared by `/v1` and `/api/v1` (only the content
 /// route differs: the studio may fetch any video its viewer may see).
 fn videos_api(api: Documented) -> Documented {
-    api.post("/videos", videos::create, op("Create a video from a prompt (queued; Idempotency-Key supported)").body::<CreateVideo>().returns::<Video>())
+    api.route(
+        "/videos",
+        "post",
+        axum::routing::post(videos::create).layer(DefaultBodyLimit::max(videos::MAX_REFERENCE_BYTES)),
+        op("Create a video from a prompt (queued; Idempotency-Key supported). As multipart/form-data the same fields and an optional input_reference file: a video made on this Kino server")
+            .body::<CreateVideo>()
+            .returns::<Video>(),
+    )
         .get(
             "/videos",
             videos::list,

@@ -20,10 +20,19 @@ pub async fn verify(State(state): State<AppState>, body: Bytes) -> Result<Json<V
     if body.is_empty() {
         return Err(AppError::invalid("empty_file", "send the video file as the request body", None));
     }
-    // Every MP4 starts with an `ftyp` box: its type sits at bytes 4..8.
-    if body.get(4..8) != Some(b"ftyp".as_slice()) {
+    if !is_mp4(&body) {
         return Err(AppError::invalid("not_mp4", "Kino verifies MP4 files, and this is not one", None));
     }
+    Ok(Json(check(&state, body).await?))
+}
+
+/// Every MP4 starts with an `ftyp` box: its type sits at bytes 4..8.
+pub fn is_mp4(bytes: &[u8]) -> bool {
+    bytes.get(4..8) == Some(b"ftyp".as_slice())
+}
+
+/// The three provenance checks of an MP4, and which video of this server its watermark names.
+pub async fn check(state: &AppState, body: Bytes) -> Result<VerifyResult, AppError> {
     let verifier = kino_media::Verifier::trusting(state.signing.root_pem());
     // Decoding and hashing a video is CPU work: keep it off the async threads.
     let report = tokio::task::spawn_blocking(move || kino_media::verify_bytes(&body, &verifier)).await.map_err(|error| AppError::Internal(error.into()))?;
@@ -34,7 +43,7 @@ pub async fn verify(State(state): State<AppState>, body: Bytes) -> Result<Json<V
         }
         None => None,
     };
-    Ok(Json(VerifyResult { report, known_video_id }))
+    Ok(VerifyResult { report, known_video_id })
 }
 
 pub async fn root_certificate(State(state): State<AppState>) -> impl IntoResponse {

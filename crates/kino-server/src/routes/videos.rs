@@ -1,7 +1,8 @@
 //! `/v1/videos`: OpenAI's Videos API, served by Kino; the studio uses the same handlers under
 //! `/api/v1/videos`, plus live progress (`events`) and `cancel`.
 
-use axum::extract::{Path, State};
+use axum::body::Bytes;
+use axum::extract::{FromRequest, Multipart, Path, Request, State};
 use axum::http::{HeaderMap, header};
 use std::convert::Infallible;
 use std::time::Duration;
@@ -29,17 +30,83 @@ fn idempotency_key(headers: &HeaderMap) -> Result<Option<String>, AppError> {
     }
 }
 
+/// `POST /v1/videos`: JSON, or a multipart form with the same fields and an optional
+/// `input_reference` file, which must be a video made on this Kino server (its invisible
+/// watermark names the video): the new video is then made from it, keeping its layout.
 #[tracing::instrument(skip_all)]
-pub async fn create(
-    State(state): State<AppState>,
-    current: CurrentUser,
-    headers: HeaderMap,
-    Json(request): Json<CreateVideo>,
-) -> Result<Json<Video>, AppError> {
+pub async fn create(State(state): State<AppState>, current: CurrentUser, headers: HeaderMap, request: Request) -> Result<Json<Video>, AppError> {
     let key = idempotency_key(&headers)?;
-    let (video, _new) = videos::create(&state.db, &state.config, &current.user, request, key.as_deref()).await?;
+    let is_form = headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).is_some_and(|t| t.starts_with("multipart/form-data"));
+    let (request, reference) = if is_form {
+        let form = Multipart::from_request(request, &state).await.map_err(|e| AppError::invalid("invalid_form", e.body_text(), None))?;
+        read_form(form).await?
+    } else {
+        let Json(body) = Json::<CreateVideo>::from_request(request, &state).await?;
+        (body, None)
+    };
+    let (video, _new) = match reference {
+        None => videos::create(&state.db, &state.config, &current.user, request, key.as_deref()).await?,
+        Some(file) => {
+            let source = reference_video(&state, &current, file).await?;
+            if request.model.as_deref().is_some_and(|m| m != source.model) {
+                return Err(AppError::invalid(
+                    "model_mismatch",
+                    format!("the input reference was made by {}; a video made from it uses that model", source.model),
+                    Some("model"),
+                ));
+            }
+            let from = videos::Source { video: &source, kind: Kind::Edit, seconds: None };
+            videos::create_from(&state.db, &state.config, &current.user, &request.prompt, from, key.as_deref()).await?
+        }
+    };
     state.wake.notify_waiters();
     Ok(Json(video.to_video()))
+}
+
+/// The largest `input_reference` accepted.
+pub const MAX_REFERENCE_BYTES: usize = 64 * 1024 * 1024;
+
+/// The fields of a multipart create request, and the reference file if one was sent.
+async fn read_form(mut form: Multipart) -> Result<(CreateVideo, Option<Bytes>), AppError> {
+    let bad = |e: axum::extract::multipart::MultipartError| AppError::invalid("invalid_form", e.body_text(), None);
+    let mut request = CreateVideo { prompt: String::new(), model: None, seconds: None, size: None };
+    let (mut prompt, mut reference) = (None, None);
+    while let Some(field) = form.next_field().await.map_err(bad)? {
+        let name = field.name().unwrap_or_default().to_owned();
+        match name.as_str() {
+            "input_reference" => reference = Some(field.bytes().await.map_err(bad)?),
+            "prompt" => prompt = Some(field.text().await.map_err(bad)?),
+            "model" => request.model = Some(field.text().await.map_err(bad)?),
+            "seconds" => request.seconds = Some(field.text().await.map_err(bad)?),
+            "size" => request.size = Some(field.text().await.map_err(bad)?),
+            other => {
+                return Err(AppError::invalid(
+                    "invalid_field",
+                    format!("unknown field `{other}`; expected prompt, model, seconds, size or input_reference"),
+                    Some(other),
+                ));
+            }
+        }
+    }
+    request.prompt = prompt.ok_or_else(|| AppError::invalid("invalid_field", "missing field `prompt`", Some("prompt")))?;
+    Ok((request, reference))
+}
+
+/// The video an `input_reference` file comes from, if it is one of this server's that the
+/// user may see. Anything else is refused: Kino makes videos only from Kino videos.
+async fn reference_video(state: &AppState, current: &CurrentUser, file: Bytes) -> Result<store::videos::VideoRow, AppError> {
+    const ONLY_KINO: &str = "Kino accepts no real photos or videos: an input reference must be a video made on this Kino server";
+    if !super::verify::is_mp4(&file) {
+        return Err(AppError::invalid("reference_not_kino", format!("{ONLY_KINO}, and this file is not an MP4"), Some("input_reference")));
+    }
+    let result = super::verify::check(state, file).await?;
+    let Some(id) = result.known_video_id else {
+        return Err(AppError::invalid("reference_not_kino", format!("{ONLY_KINO}; this file carries no watermark of one"), Some("input_reference")));
+    };
+    let mut conn = state.db.pool.acquire().await?;
+    posts::visible_card(&mut conn, Some(&current.user), &id).await.map(|card| card.video).map_err(|_| {
+        AppError::invalid("reference_not_kino", format!("{ONLY_KINO}; the video this file comes from is not one you can see"), Some("input_reference"))
+    })
 }
 
 /// The video a new one is made from: one the user may see (theirs, or published to them).
