@@ -92,7 +92,7 @@ pub const EDIT_STRENGTH: f64 = 0.55;
 impl GenerateHandler {
     /// The latents of the video this one is made from, if it is made from one.
     async fn source_latents(&self, video: &store::videos::VideoRow) -> Result<Option<ClipLatents>, JobError> {
-        let Some(source_id) = video.remixed_from_video_id.as_deref().filter(|_| video.kind() != Kind::Generate) else {
+        let Some(source_id) = video.source_id() else {
             return Ok(None);
         };
         let bytes = match self.state.blobs.get(source_id, Variant::Latents).await {
@@ -163,7 +163,7 @@ impl GenerateHandler {
         let clip = media_clip(&generated);
         let generator = generator(spec);
         // A video made from another names it as its C2PA parent ingredient.
-        let parent = match video.remixed_from_video_id.as_deref().filter(|_| video.kind() != Kind::Generate) {
+        let parent = match video.source_id() {
             Some(source_id) => {
                 let bytes = self.state.blobs.get(source_id, Variant::Video).await.map_err(|e| permanent(format!("the source video {source_id}: {e}")))?;
                 let path = std::env::temp_dir().join(format!("kino-parent-{}.mp4", video.id));

@@ -99,6 +99,11 @@ impl VideoRow {
         Kind::parse(&self.kind).unwrap_or(Kind::Generate)
     }
 
+    /// The video this one is made from (a remix, edit or extension), if it still exists.
+    pub fn source_id(&self) -> Option<&str> {
+        self.remixed_from_video_id.as_deref().filter(|_| self.kind() != Kind::Generate)
+    }
+
     pub fn visibility(&self) -> Visibility {
         Visibility::parse(&self.visibility).unwrap_or(Visibility::Draft)
     }
