@@ -4,12 +4,19 @@ use super::Conn;
 
 /// Likes `video_id`; liking again changes nothing.
 pub async fn like(conn: &mut Conn, user_id: &str, video_id: &str, now: i64) -> Result<(), sqlx::Error> {
-    sqlx::query("INSERT INTO likes (user_id, video_id, created_at) VALUES ($1, $2, $3) ON CONFLICT (user_id, video_id) DO NOTHING")
-        .bind(user_id)
-        .bind(video_id)
-        .bind(now)
-        .execute(conn)
-        .await?;
+    mark(conn, "likes", user_id, video_id, now).await
+}
+
+/// Adds the `(user_id, video_id)` row to one of the per-person video tables; once is enough.
+async fn mark(conn: &mut Conn, table: &str, user_id: &str, video_id: &str, now: i64) -> Result<(), sqlx::Error> {
+    sqlx::query(sqlx::AssertSqlSafe(format!(
+        "INSERT INTO {table} (user_id, video_id, created_at) VALUES ($1, $2, $3) ON CONFLICT (user_id, video_id) DO NOTHING"
+    )))
+    .bind(user_id)
+    .bind(video_id)
+    .bind(now)
+    .execute(conn)
+    .await?;
     Ok(())
 }
 
@@ -105,11 +112,5 @@ pub async fn open_reports(conn: &mut Conn) -> Result<Vec<ReportRow>, sqlx::Error
 
 /// The viewer does not want `video_id` in their feed; saying it again changes nothing.
 pub async fn not_interested(conn: &mut Conn, user_id: &str, video_id: &str, now: i64) -> Result<(), sqlx::Error> {
-    sqlx::query("INSERT INTO not_interested (user_id, video_id, created_at) VALUES ($1, $2, $3) ON CONFLICT (user_id, video_id) DO NOTHING")
-        .bind(user_id)
-        .bind(video_id)
-        .bind(now)
-        .execute(conn)
-        .await?;
-    Ok(())
+    mark(conn, "not_interested", user_id, video_id, now).await
 }
