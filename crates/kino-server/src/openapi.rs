@@ -118,11 +118,6 @@ impl Documented {
         self.operations.push((path.to_owned(), method, op));
         self
     }
-
-    /// Every operation as `(method, path)` under `prefix`, for tests and the document.
-    pub fn operations(&self, prefix: &str) -> Vec<(String, String)> {
-        self.operations.iter().map(|(path, method, _)| (method.to_uppercase(), format!("{prefix}{path}"))).collect()
-    }
 }
 
 impl Default for Documented {
