@@ -250,6 +250,20 @@ pub enum ReportReason {
     Other,
 }
 
+impl ReportReason {
+    /// The name the API uses (and the moderation table stores).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Harassment => "harassment",
+            Self::Sexual => "sexual",
+            Self::Violence => "violence",
+            Self::Impersonation => "impersonation",
+            Self::Spam => "spam",
+            Self::Other => "other",
+        }
+    }
+}
+
 /// `POST /api/v1/videos/{id}/reports`.
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -300,4 +314,17 @@ pub struct FeedPage {
     pub items: Vec<FeedItem>,
     /// Pass as `after` for the next page; none at the end.
     pub next_cursor: Option<String>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::ReportReason;
+
+    #[test]
+    fn report_reason_names_match_the_json_ones() {
+        use ReportReason::*;
+        for reason in [Harassment, Sexual, Violence, Impersonation, Spam, Other] {
+            assert_eq!(serde_json::to_value(reason).unwrap(), serde_json::Value::String(reason.as_str().to_owned()));
+        }
+    }
 }

@@ -171,11 +171,10 @@ pub async fn report(db: &Db, reporter: &UserRow, video_id: &str, request: &NewRe
             Some("note"),
         ));
     }
-    let reason = serde_json::to_value(request.reason).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_else(|| "other".to_owned());
     let mut tx = db.pool.begin().await?;
     visible_card(&mut tx, Some(reporter), video_id).await?;
     let id = ids::new_id("report");
-    let report = reactions::NewReport { id: &id, reporter_id: &reporter.id, video_id, reason: &reason, note, created_at: ids::now_ms() };
+    let report = reactions::NewReport { id: &id, reporter_id: &reporter.id, video_id, reason: request.reason.as_str(), note, created_at: ids::now_ms() };
     reactions::add_report(&mut tx, &report).await?;
     tx.commit().await?;
     Ok(ReportReceipt { id, status: "open".to_owned() })
