@@ -36,6 +36,16 @@ pub fn now_ms() -> i64 {
     (time::OffsetDateTime::now_utc().unix_timestamp_nanos() / 1_000_000) as i64
 }
 
+/// Milliseconds since the Unix epoch, strictly increasing within this process: what rows
+/// listed in creation order are stamped with, so two made in the same millisecond keep the
+/// order they were made in (lists tie-break on the random id otherwise).
+pub fn creation_ms() -> i64 {
+    static LAST: std::sync::atomic::AtomicI64 = std::sync::atomic::AtomicI64::new(0);
+    let now = now_ms();
+    let previous = LAST.fetch_max(now, std::sync::atomic::Ordering::SeqCst);
+    if previous < now { now } else { LAST.fetch_add(1, std::sync::atomic::Ordering::SeqCst) + 1 }
+}
+
 /// Today's date in UTC.
 pub fn today() -> kino_core::account::Date {
     let now = time::OffsetDateTime::now_utc();
@@ -45,6 +55,13 @@ pub fn today() -> kino_core::account::Date {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn creation_stamps_strictly_increase() {
+        let stamps: Vec<i64> = (0..10_000).map(|_| creation_ms()).collect();
+        assert!(stamps.windows(2).all(|w| w[0] < w[1]));
+        assert!(stamps[0] >= now_ms() - 60_000);
+    }
 
     #[test]
     fn tokens_are_random_and_url_safe() {

@@ -98,7 +98,7 @@ pub async fn publish(db: &Db, owner: &UserRow, id: &str, visibility: Visibility)
     if visibility != Visibility::Draft && video.status() != kino_core::api::VideoStatus::Completed {
         return Err(AppError::conflict("video_not_ready", format!("video {id} is {}; it can be published once it is completed", video.job_state), None));
     }
-    store::videos::set_visibility(&mut tx, id, visibility, ids::now_ms()).await?;
+    store::videos::set_visibility(&mut tx, id, visibility, ids::creation_ms()).await?;
     let card = visible_card(&mut tx, Some(owner), id).await?;
     tx.commit().await?;
     to_card(&card)
@@ -140,7 +140,7 @@ pub async fn add_comment(db: &Db, author: &UserRow, video_id: &str, request: &Ne
     let mut tx = db.pool.begin().await?;
     visible_card(&mut tx, Some(author), video_id).await?;
     let id = ids::new_id("comment");
-    reactions::add_comment(&mut tx, &id, video_id, &author.id, &body, ids::now_ms()).await?;
+    reactions::add_comment(&mut tx, &id, video_id, &author.id, &body, ids::creation_ms()).await?;
     let row = reactions::comment(&mut tx, &id).await?.ok_or_else(|| anyhow::anyhow!("new comment {id} vanished"))?;
     tx.commit().await?;
     to_comment(&row)

@@ -153,7 +153,7 @@ pub async fn create_from(
 /// is spent.
 async fn enqueue(db: &Db, config: &Config, user: &UserRow, order: Order, idempotency_key: Option<&str>) -> Result<(VideoRow, bool), AppError> {
     let limit = daily_limit(config, user)?;
-    let now = ids::now_ms();
+    let now = ids::creation_ms();
 
     let mut tx = db.pool.begin().await?;
     let video_id = ids::new_id("video");
