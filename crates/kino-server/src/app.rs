@@ -42,6 +42,7 @@ impl AppState {
         let db = db::open(&settings.data.database_url()).await?;
         let models = settings.generation.offered_models().map_err(anyhow::Error::msg)?;
         let models_dir = settings.generation.models_dir.clone();
+        let blobs = settings.data.blobs().await?;
         Ok(AppState {
             db,
             config: Arc::new(Config {
@@ -52,7 +53,7 @@ impl AppState {
                 data_dir: settings.data.data,
             }),
             wake: Arc::new(tokio::sync::Notify::new()),
-            blobs: Blobs::local(&data_dir.join("media"))?,
+            blobs,
             signing: Arc::new(kino_media::SigningChain::load_or_create(&kino_media::SigningChain::dir_in(&data_dir), "Kino")?),
             models: Models::new(&models_dir),
         })

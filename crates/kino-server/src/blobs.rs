@@ -1,18 +1,23 @@
 //! Media files (videos, thumbnails, sprite sheets) through `object_store`: a folder in the
-//! data directory by default. Keys are `videos/{video_id}/{variant}`.
+//! data directory by default, or an S3-compatible bucket (`--media-url s3://bucket/prefix`).
+//! Keys are `videos/{video_id}/{variant}`.
 
 use std::path::Path;
 use std::sync::Arc;
 
 use bytes::Bytes;
 use futures_util::StreamExt;
+use object_store::aws::AmazonS3Builder;
 use object_store::local::LocalFileSystem;
 use object_store::path::Path as Key;
+use object_store::prefix::PrefixStore;
 use object_store::{ObjectStore, ObjectStoreExt, PutPayload};
 
 #[derive(Clone)]
 pub struct Blobs {
     store: Arc<dyn ObjectStore>,
+    /// Where the files live, for people (`folder ./data/media`, `s3://bucket/prefix`).
+    pub location: String,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -23,6 +28,10 @@ pub enum BlobError {
     Store(#[from] object_store::Error),
     #[error("cannot create the media folder {path}: {source}")]
     Folder { path: String, source: std::io::Error },
+    #[error("--media-url `{0}` is not an S3 URL: use s3://BUCKET or s3://BUCKET/PREFIX")]
+    BadUrl(String),
+    #[error("cannot use the media bucket {url}: {source}")]
+    Bucket { url: String, source: object_store::Error },
 }
 
 /// The files a finished video has.
@@ -71,7 +80,29 @@ impl Blobs {
     /// Media under `dir` (created if missing).
     pub fn local(dir: &Path) -> Result<Self, BlobError> {
         std::fs::create_dir_all(dir).map_err(|source| BlobError::Folder { path: dir.display().to_string(), source })?;
-        Ok(Self { store: Arc::new(LocalFileSystem::new_with_prefix(dir)?) })
+        Ok(Self { store: Arc::new(LocalFileSystem::new_with_prefix(dir)?), location: format!("folder {}", dir.display()) })
+    }
+
+    /// Media in an S3-compatible bucket: `url` is `s3://BUCKET[/PREFIX]`; `endpoint` names a
+    /// server other than AWS (MinIO, R2, ...). Credentials and region come from the usual
+    /// `AWS_*` variables. Lists the bucket once, so a wrong name, endpoint or key fails here
+    /// rather than at the first finished video.
+    pub async fn s3(url: &str, endpoint: Option<&str>) -> Result<Self, BlobError> {
+        let rest = url.strip_prefix("s3://").ok_or_else(|| BlobError::BadUrl(url.to_owned()))?;
+        let (bucket, prefix) = rest.split_once('/').unwrap_or((rest, ""));
+        let prefix = prefix.trim_matches('/');
+        if bucket.is_empty() || bucket.contains(|c: char| c.is_whitespace()) {
+            return Err(BlobError::BadUrl(url.to_owned()));
+        }
+        let mut builder = AmazonS3Builder::from_env().with_bucket_name(bucket);
+        if let Some(endpoint) = endpoint {
+            builder = builder.with_endpoint(endpoint).with_allow_http(endpoint.starts_with("http://"));
+        }
+        let bucket_error = |source| BlobError::Bucket { url: url.to_owned(), source };
+        let s3 = builder.build().map_err(bucket_error)?;
+        let store: Arc<dyn ObjectStore> = if prefix.is_empty() { Arc::new(s3) } else { Arc::new(PrefixStore::new(s3, prefix)) };
+        store.list_with_delimiter(None).await.map_err(bucket_error)?;
+        Ok(Self { store, location: url.to_owned() })
     }
 
     pub async fn put(&self, video_id: &str, variant: Variant, bytes: Vec<u8>) -> Result<(), BlobError> {

@@ -17,11 +17,34 @@ pub struct DataSettings {
     /// Database URL; `postgres://...` for Postgres. Default: SQLite in the data folder.
     #[arg(long, env = "KINO_DATABASE_URL")]
     pub database_url: Option<String>,
+
+    /// Where videos and images go: `s3://BUCKET[/PREFIX]` for an S3-compatible bucket
+    /// (credentials and region from `AWS_ACCESS_KEY_ID`, `AWS_SECRET_ACCESS_KEY`,
+    /// `AWS_REGION`). Default: the `media` folder in the data folder.
+    #[arg(long, env = "KINO_MEDIA_URL")]
+    pub media_url: Option<String>,
+
+    /// The S3 server when it is not AWS, e.g. `http://127.0.0.1:9000` for MinIO.
+    #[arg(long, env = "KINO_S3_ENDPOINT", requires = "media_url")]
+    pub s3_endpoint: Option<String>,
 }
 
 impl DataSettings {
+    /// The data folder with its own database and media (SQLite, local files).
+    pub fn in_folder(data: PathBuf) -> Self {
+        Self { data, database_url: None, media_url: None, s3_endpoint: None }
+    }
+
     pub fn database_url(&self) -> String {
         self.database_url.clone().unwrap_or_else(|| crate::db::sqlite_url(&self.data))
+    }
+
+    /// The media storage these settings name.
+    pub async fn blobs(&self) -> Result<crate::blobs::Blobs, crate::blobs::BlobError> {
+        match &self.media_url {
+            Some(url) => crate::blobs::Blobs::s3(url, self.s3_endpoint.as_deref()).await,
+            None => crate::blobs::Blobs::local(&self.data.join("media")),
+        }
     }
 }
 
@@ -130,7 +153,7 @@ impl Settings {
     pub fn ephemeral(data: PathBuf, database_url: Option<String>, studio: PathBuf) -> Self {
         Self {
             addr: SocketAddr::from(([127, 0, 0, 1], 0)),
-            data: DataSettings { data, database_url },
+            data: DataSettings { database_url, ..DataSettings::in_folder(data) },
             studio,
             secure_cookies: false,
             accounts: AccountSettings::default(),

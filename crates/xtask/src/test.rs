@@ -1,5 +1,5 @@
-//! `cargo xtask test`: every Rust test of the workspace, the API suite again on Postgres, then
-//! the browser end-to-end tests.
+//! `cargo xtask test`: every Rust test of the workspace (media on a real S3 server included),
+//! the API suite again on Postgres, then the browser end-to-end tests.
 
 use std::net::{SocketAddr, TcpStream};
 use std::time::Duration;
@@ -17,8 +17,11 @@ pub fn run() -> anyhow::Result<()> {
     tools::install_all()?;
     crate::models::fetch_all()?;
     // The studio is wasm-only; its tests run in the browser through the e2e suite.
-    run_checked(project::cargo().args(["test", "--workspace", "--exclude", "kino-studio"]).env_remove("KINO_TEST_DATABASE_URL"))?;
-    postgres_suite()?;
+    let s3_server = tools::s3_server()?;
+    run_checked(
+        project::cargo().args(["test", "--workspace", "--exclude", "kino-studio"]).env_remove("KINO_TEST_DATABASE_URL").env("KINO_TEST_S3_SERVER", &s3_server),
+    )?;
+    postgres_suite(&s3_server)?;
     let studio_dir = studio::build()?;
     e2e::run_tests(&studio_dir)?;
     eprintln!("xtask: all tests passed in {:.1} min", started.elapsed().as_secs_f64() / 60.0);
@@ -27,7 +30,7 @@ pub fn run() -> anyhow::Result<()> {
 
 /// The API tests once more against a real Postgres server. Skipped (loudly) only outside CI
 /// when no server listens; in CI a missing Postgres is a failure.
-fn postgres_suite() -> anyhow::Result<()> {
+fn postgres_suite(s3_server: &std::path::Path) -> anyhow::Result<()> {
     let url = std::env::var("KINO_TEST_DATABASE_URL").unwrap_or_else(|_| DEFAULT_POSTGRES.to_owned());
     let listening = postgres_address(&url).is_some_and(|addr| TcpStream::connect_timeout(&addr, Duration::from_secs(2)).is_ok());
     if !listening {
@@ -37,7 +40,9 @@ fn postgres_suite() -> anyhow::Result<()> {
         eprintln!("xtask: SKIPPING the Postgres run of the API tests: nothing listens at {url}");
         return Ok(());
     }
-    run_checked(project::cargo().args(["test", "--package", "kino-server", "--test", "api"]).env("KINO_TEST_DATABASE_URL", &url))
+    run_checked(
+        project::cargo().args(["test", "--package", "kino-server", "--test", "api"]).env("KINO_TEST_DATABASE_URL", &url).env("KINO_TEST_S3_SERVER", s3_server),
+    )
 }
 
 /// host:port of a `postgres://user@host:port/db` URL.

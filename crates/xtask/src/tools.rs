@@ -1,5 +1,6 @@
 //! Installs what the tasks need when it is missing: the wasm32 target, wasm-bindgen-cli at the
-//! exact version in Cargo.lock, Chromium (Debian packages) and the e2e tests' npm packages.
+//! exact version in Cargo.lock, the S3 server the API tests use, Chromium (Debian packages) and
+//! the e2e tests' npm packages.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -14,6 +15,7 @@ pub const CHROMIUM: &str = "/usr/bin/chromium";
 pub fn install_all() -> anyhow::Result<()> {
     wasm_target()?;
     wasm_bindgen()?;
+    s3_server()?;
     chromium()?;
     ffmpeg()?;
     npm_packages()?;
@@ -32,29 +34,53 @@ pub fn wasm_target() -> anyhow::Result<()> {
 /// it with `cargo install` if there is none (the CLI and the library must match exactly).
 pub fn wasm_bindgen() -> anyhow::Result<PathBuf> {
     let version = project::locked_version("wasm-bindgen")?;
-    let wanted = format!("wasm-bindgen {version}");
+    cargo_tool(&CargoTool { krate: "wasm-bindgen-cli", binary: "wasm-bindgen", version: &version, features: &[] })
+}
+
+/// The S3 server the API tests keep media in (`s3s-fs`: S3 over a folder).
+pub const S3_SERVER_VERSION: &str = "0.14.1";
+
+pub fn s3_server() -> anyhow::Result<PathBuf> {
+    cargo_tool(&CargoTool { krate: "s3s-fs", binary: "s3s-fs", version: S3_SERVER_VERSION, features: &["binary"] })
+}
+
+/// A binary installed with `cargo install`, pinned to one version.
+struct CargoTool<'a> {
+    krate: &'a str,
+    binary: &'a str,
+    version: &'a str,
+    features: &'a [&'a str],
+}
+
+/// The path of `tool.binary` at exactly `tool.version` (on the PATH or in cargo's bin folder),
+/// installed with `cargo install` when neither has it.
+fn cargo_tool(tool: &CargoTool) -> anyhow::Result<PathBuf> {
+    let wanted = format!("{} {}", tool.binary, tool.version);
     let cargo_bin = std::env::var_os("CARGO_HOME")
         .map(PathBuf::from)
         .or_else(|| std::env::var_os("HOME").map(|home| Path::new(&home).join(".cargo")))
-        .map(|home| home.join("bin").join("wasm-bindgen"));
-    let candidates = [Some(PathBuf::from("wasm-bindgen")), cargo_bin.clone()];
+        .map(|home| home.join("bin").join(tool.binary));
+    let candidates = [Some(PathBuf::from(tool.binary)), cargo_bin.clone()];
     for candidate in candidates.into_iter().flatten() {
         let found = output_of(Command::new(&candidate).arg("--version")).unwrap_or_default();
         if found.trim() == wanted {
             return Ok(candidate);
         }
     }
-    eprintln!("xtask: installing wasm-bindgen-cli {version} (a few minutes, once)");
-    let exact = format!("={version}");
+    eprintln!("xtask: installing {} {} (a few minutes, once)", tool.krate, tool.version);
+    let exact = format!("={}", tool.version);
     let install = |locked: bool| {
         let mut command = project::cargo();
-        command.args(["install", "wasm-bindgen-cli", "--version", &exact]);
+        command.args(["install", tool.krate, "--version", &exact]);
+        if !tool.features.is_empty() {
+            command.args(["--features", &tool.features.join(",")]);
+        }
         if locked {
             command.arg("--locked");
         }
         run_checked(&mut command)
     };
-    // The CLI's own lock file can name a dependency version that the registry no longer
+    // A tool's own lock file can name a dependency version that the registry no longer
     // serves (seen with webpki-roots); then resolve its dependencies afresh.
     if install(true).is_err() {
         eprintln!("xtask: the locked install failed; retrying with freshly resolved dependencies");
@@ -63,7 +89,7 @@ pub fn wasm_bindgen() -> anyhow::Result<PathBuf> {
     let installed = cargo_bin.context("cannot tell where cargo installs binaries: set CARGO_HOME")?;
     let found = output_of(Command::new(&installed).arg("--version")).unwrap_or_default();
     if found.trim() != wanted {
-        bail!("installed wasm-bindgen reports `{}`, expected `{wanted}`", found.trim());
+        bail!("installed {} reports `{}`, expected `{wanted}`", tool.binary, found.trim());
     }
     Ok(installed)
 }

@@ -5,7 +5,7 @@ use serde_json::json;
 use crate::helpers::{PASSWORD, TestApp, expect_error, sign_up_body, spawn_app};
 
 fn data(app: &TestApp) -> DataSettings {
-    DataSettings { data: app.data_dir.clone(), database_url: Some(app.database_url.clone()) }
+    DataSettings { database_url: Some(app.database_url.clone()), ..DataSettings::in_folder(app.data_dir.clone()) }
 }
 
 #[tokio::test]

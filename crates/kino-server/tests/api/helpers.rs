@@ -139,3 +139,36 @@ pub async fn expect_error(response: reqwest::Response, status: u16) -> ErrorBody
     assert!(!body.error.message.is_empty());
     body
 }
+
+/// The real `kino serve` binary on a free port with one worker and the repository's models,
+/// plus `args` and environment `envs`; returns the child and its base URL.
+pub fn serve_binary(data: &std::path::Path, database_url: &str, args: &[&str], envs: &[(&str, &str)]) -> (std::process::Child, String) {
+    use std::io::{BufRead, BufReader};
+    let models = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../models");
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_kino"))
+        .args(["serve", "--addr", "127.0.0.1:0", "--invite-only", "false", "--workers", "1"])
+        .arg("--data")
+        .arg(data)
+        .args(["--database-url", database_url])
+        .arg("--models-dir")
+        .arg(&models)
+        .arg("--studio")
+        .arg(data.join("no-studio"))
+        .args(args)
+        .envs(envs.iter().copied())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("start kino serve");
+    let stdout = child.stdout.take().expect("stdout");
+    let mut lines = BufReader::new(stdout).lines();
+    let base = loop {
+        let line = lines.next().expect("kino serve exited before listening").expect("read stdout");
+        if let Some(url) = line.strip_prefix("kino: listening on ") {
+            break url.trim_end_matches('/').to_owned();
+        }
+    };
+    // Keep draining stdout so the server never blocks on a full pipe.
+    std::thread::spawn(move || lines.for_each(drop));
+    (child, base)
+}

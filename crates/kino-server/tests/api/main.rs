@@ -9,6 +9,7 @@ mod api_keys;
 mod health;
 mod helpers;
 mod jobs;
+mod media_s3;
 mod openapi;
 mod posts;
 mod restart;

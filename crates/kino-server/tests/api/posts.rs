@@ -208,7 +208,10 @@ async fn bad_requests_about_posts_change_nothing() {
     expect_error(post_json(&app, &ada, &format!("/api/v1/videos/{id}/reports"), json!({ "reason": "boring" })).await, 400).await;
     let report = post_json(&app, &ada, &format!("/api/v1/videos/{id}/reports"), json!({ "reason": "spam", "note": "test" })).await;
     assert_eq!(report.status().as_u16(), 201);
-    let data = kino_server::settings::DataSettings { data: app.data_dir.clone(), database_url: Some(app.database_url.clone()) };
+    let data = kino_server::settings::DataSettings {
+        database_url: Some(app.database_url.clone()),
+        ..kino_server::settings::DataSettings::in_folder(app.data_dir.clone())
+    };
     let queue = kino_server::admin::run(&data, kino_server::admin::AdminCommand::Reports).await.unwrap();
     assert!(queue.contains(&format!("video {id}  spam  \"test\"")), "{queue}");
     for query in ["limit=0", "limit=51", "after=garbage", "limit=x"] {

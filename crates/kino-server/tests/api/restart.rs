@@ -2,43 +2,12 @@
 //! with SIGKILL while a job is in progress, started again on the same data, and the job is
 //! claimed again once its lease runs out and completes.
 
-use std::io::{BufRead, BufReader};
-use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use kino_core::api::{Video, VideoStatus};
 use serde_json::json;
 
-use crate::helpers::{fresh_database_url, sign_up_body};
-
-/// `kino serve` on a free port; returns the child and its base URL.
-fn serve(data: &std::path::Path, database_url: &str) -> (Child, String) {
-    let models = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../models");
-    let mut child = Command::new(env!("CARGO_BIN_EXE_kino"))
-        .args(["serve", "--addr", "127.0.0.1:0", "--invite-only", "false", "--workers", "1"])
-        .arg("--data")
-        .arg(data)
-        .args(["--database-url", database_url])
-        .arg("--models-dir")
-        .arg(&models)
-        .arg("--studio")
-        .arg(data.join("no-studio"))
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("start kino serve");
-    let stdout = child.stdout.take().expect("stdout");
-    let mut lines = BufReader::new(stdout).lines();
-    let base = loop {
-        let line = lines.next().expect("kino serve exited before listening").expect("read stdout");
-        if let Some(url) = line.strip_prefix("kino: listening on ") {
-            break url.trim_end_matches('/').to_owned();
-        }
-    };
-    // Keep draining stdout so the server never blocks on a full pipe.
-    std::thread::spawn(move || lines.for_each(drop));
-    (child, base)
-}
+use crate::helpers::{fresh_database_url, serve_binary, sign_up_body};
 
 async fn status(client: &reqwest::Client, base: &str, id: &str) -> Video {
     client.get(format!("{base}/v1/videos/{id}")).send().await.unwrap().json().await.unwrap()
@@ -49,7 +18,7 @@ async fn a_job_started_before_kill_9_completes_after_restart() {
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().join("data");
     let database_url = fresh_database_url(&data).await;
-    let (mut first, base) = serve(&data, &database_url);
+    let (mut first, base) = serve_binary(&data, &database_url, &[], &[]);
     let client = reqwest::Client::builder().cookie_store(true).build().unwrap();
     let created = client.post(format!("{base}/api/v1/account")).json(&sign_up_body("ada", None)).send().await.unwrap();
     assert_eq!(created.status().as_u16(), 201);
@@ -69,7 +38,7 @@ async fn a_job_started_before_kill_9_completes_after_restart() {
     first.kill().unwrap(); // SIGKILL: no shutdown code runs
     first.wait().unwrap();
 
-    let (mut second, base) = serve(&data, &database_url);
+    let (mut second, base) = serve_binary(&data, &database_url, &[], &[]);
     let client = reqwest::Client::builder().cookie_store(true).build().unwrap();
     let signed_in =
         client.post(format!("{base}/api/v1/session")).json(&json!({ "email": "ada@example.org", "password": crate::helpers::PASSWORD })).send().await.unwrap();

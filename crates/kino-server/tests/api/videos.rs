@@ -24,7 +24,7 @@ async fn create(app: &TestApp, client: &reqwest::Client, body: Value) -> reqwest
 }
 
 fn data(app: &TestApp) -> DataSettings {
-    DataSettings { data: app.data_dir.clone(), database_url: Some(app.database_url.clone()) }
+    DataSettings { database_url: Some(app.database_url.clone()), ..DataSettings::in_folder(app.data_dir.clone()) }
 }
 
 #[tokio::test]
