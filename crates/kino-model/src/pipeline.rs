@@ -165,6 +165,11 @@ impl std::fmt::Debug for Pipeline {
     }
 }
 
+/// The weight files of a model folder.
+pub const VIDEO_VAE_FILE: &str = "video_vae.safetensors";
+pub const AUDIO_VAE_FILE: &str = "audio_vae.safetensors";
+pub const GENERATOR_FILE: &str = "generator.safetensors";
+
 /// The files of a model folder.
 pub fn config_path(dir: &Path) -> PathBuf {
     dir.join("config.json")
@@ -179,9 +184,9 @@ impl Pipeline {
             _ => PipelineError::Config { path: path.clone(), message: e.to_string() },
         })?;
         let config: PipelineConfig = serde_json::from_slice(&bytes).map_err(|e| PipelineError::Config { path: path.clone(), message: e.to_string() })?;
-        let video_vae = weights::load(config.video_vae.init(device), &dir.join("video_vae.safetensors"))?;
-        let audio_vae = weights::load(config.audio_vae.init(device), &dir.join("audio_vae.safetensors"))?;
-        let generator = weights::load(config.generator.init(device), &dir.join("generator.safetensors"))?;
+        let video_vae = weights::load(config.video_vae.init(device), &dir.join(VIDEO_VAE_FILE))?;
+        let audio_vae = weights::load(config.audio_vae.init(device), &dir.join(AUDIO_VAE_FILE))?;
+        let generator = weights::load(config.generator.init(device), &dir.join(GENERATOR_FILE))?;
         let text = TextEncoder::load(text_dir, device)?;
         Ok(Pipeline { config, video_vae, audio_vae, generator, text, device: device.clone() })
     }
@@ -190,9 +195,9 @@ impl Pipeline {
     pub fn save(dir: &Path, config: &PipelineConfig, video_vae: &VideoVae, audio_vae: &AudioVae, generator: &Kino) -> Result<(), PipelineError> {
         let io = |e: std::io::Error| PipelineError::Config { path: dir.to_owned(), message: e.to_string() };
         std::fs::create_dir_all(dir).map_err(io)?;
-        weights::save_f16(video_vae, &dir.join("video_vae.safetensors"))?;
-        weights::save_f16(audio_vae, &dir.join("audio_vae.safetensors"))?;
-        weights::save_f16(generator, &dir.join("generator.safetensors"))?;
+        weights::save_f16(video_vae, &dir.join(VIDEO_VAE_FILE))?;
+        weights::save_f16(audio_vae, &dir.join(AUDIO_VAE_FILE))?;
+        weights::save_f16(generator, &dir.join(GENERATOR_FILE))?;
         let json = serde_json::to_vec_pretty(config).map_err(|e| PipelineError::Config { path: config_path(dir), message: e.to_string() })?;
         std::fs::write(config_path(dir), json).map_err(io)
     }

@@ -70,6 +70,13 @@ impl Checkpoint {
     }
 }
 
+/// A trained part from `dir`: a training checkpoint (`model.bpk`) when `dir` holds one, else
+/// `release_file` of a released model folder.
+pub fn load_part<M: Module>(model: M, dir: &Path, release_file: &str) -> anyhow::Result<M> {
+    let checkpoint = Checkpoint::new(dir);
+    if checkpoint.exists() { checkpoint.load_model(model) } else { Ok(kino_model::weights::load(model, &dir.join(release_file))?) }
+}
+
 #[cfg(test)]
 mod tests {
     #![allow(clippy::unwrap_used, clippy::expect_used)]

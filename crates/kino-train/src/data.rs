@@ -30,28 +30,43 @@ pub fn clip(seed: u64) -> anyhow::Result<Clip> {
     render_clip(&scene, &settings()).with_context(|| format!("rendering the clip of seed {seed}"))
 }
 
-/// An endless stream of training clips from `first_seed` on, rendered ahead on one thread.
+/// An endless stream of training clips from `first_seed` on, rendered ahead on `threads`
+/// threads. Thread `k` renders every `threads`-th seed and the stream takes from the threads in
+/// turn, so the clips come in seed order whatever the thread count.
 pub struct ClipStream {
-    receiver: Receiver<anyhow::Result<(u64, Clip)>>,
-    _worker: JoinHandle<()>,
+    receivers: Vec<Receiver<anyhow::Result<Clip>>>,
+    next: usize,
+    _workers: Vec<JoinHandle<()>>,
 }
 
 impl ClipStream {
-    pub fn start(first_seed: u64) -> Self {
-        let (sender, receiver) = sync_channel(16);
-        let worker = std::thread::spawn(move || {
-            for seed in first_seed.. {
-                if sender.send(clip(seed).map(|c| (seed, c))).is_err() {
-                    break;
-                }
-            }
-        });
-        ClipStream { receiver, _worker: worker }
+    pub fn start(first_seed: u64, threads: usize) -> Self {
+        let threads = threads.max(1);
+        let (receivers, workers) = (0..threads as u64)
+            .map(|k| {
+                let (sender, receiver) = sync_channel(16);
+                let worker = std::thread::spawn(move || {
+                    for seed in (first_seed + k..).step_by(threads) {
+                        if sender.send(clip(seed)).is_err() {
+                            break;
+                        }
+                    }
+                });
+                (receiver, worker)
+            })
+            .unzip();
+        ClipStream { receivers, next: 0, _workers: workers }
     }
 
     /// The next `n` clips.
     pub fn next_batch(&mut self, n: usize) -> anyhow::Result<Vec<Clip>> {
-        (0..n).map(|_| self.receiver.recv().context("the clip renderer stopped")?.map(|(_, c)| c)).collect()
+        (0..n)
+            .map(|_| {
+                let receiver = &self.receivers[self.next];
+                self.next = (self.next + 1) % self.receivers.len();
+                receiver.recv().context("the clip renderer stopped")?
+            })
+            .collect()
     }
 }
 
@@ -86,6 +101,15 @@ mod tests {
         assert_eq!(video.dims(), [2, 3, FRAMES, 64, 64]);
         let frames = frames_of(&video, 1).expect("frames");
         assert_eq!(frames, clips[1].frames);
+    }
+
+    #[test]
+    fn the_stream_keeps_seed_order_on_several_threads() {
+        let mut stream = ClipStream::start(7, 3);
+        let clips = stream.next_batch(4).expect("clips");
+        for (i, c) in clips.iter().enumerate() {
+            assert_eq!(c.frames, clip(7 + i as u64).expect("renders").frames, "clip {i}");
+        }
     }
 
     #[test]

@@ -10,16 +10,16 @@ use kino_model::audio_vae::AudioVaeConfig;
 use kino_model::pipeline::{Pipeline, PipelineConfig};
 use kino_model::video_vae::VideoVaeConfig;
 
-use crate::checkpoint::Checkpoint;
+use crate::checkpoint::{Checkpoint, load_part};
 use crate::data::{FRAMES, settings};
 use crate::teacher::TeacherConfig;
 
 #[derive(Debug, Clone, clap::Args)]
 pub struct ExportArgs {
-    /// Checkpoint folder of the video autoencoder.
+    /// The video autoencoder: a checkpoint folder or a released model folder.
     #[arg(long, default_value = "models/vae")]
     pub vae: PathBuf,
-    /// Checkpoint folder of the audio autoencoder.
+    /// The audio autoencoder: a checkpoint folder or a released model folder.
     #[arg(long, default_value = "models/audio")]
     pub audio: PathBuf,
     /// Checkpoint folder of the teacher.
@@ -44,8 +44,8 @@ pub fn export(args: &ExportArgs) -> anyhow::Result<()> {
     let teacher_state = Checkpoint::new(&args.teacher).load_state()?;
     anyhow::ensure!(teacher_state.task == "teacher", "{} holds a `{}` checkpoint, not a teacher", args.teacher.display(), teacher_state.task);
     let teacher: TeacherConfig = serde_json::from_value(teacher_state.config.clone()).context("the teacher checkpoint's config")?;
-    let video_vae = Checkpoint::new(&args.vae).load_model(VideoVaeConfig::vae_64().init(&device))?;
-    let audio_vae = Checkpoint::new(&args.audio).load_model(AudioVaeConfig::audio_64().init(&device))?;
+    let video_vae = load_part(VideoVaeConfig::vae_64().init(&device), &args.vae, kino_model::pipeline::VIDEO_VAE_FILE)?;
+    let audio_vae = load_part(AudioVaeConfig::audio_64().init(&device), &args.audio, kino_model::pipeline::AUDIO_VAE_FILE)?;
     let generator = Checkpoint::new(&args.teacher).load_model(teacher.model.init(&device))?;
     let world = settings();
     let config = PipelineConfig {

@@ -7,6 +7,10 @@
 //! kino-train teacher --out models/teacher --vae models/vae --audio models/audio
 //! kino-train export --vae models/vae --audio models/audio --teacher models/teacher --out models/kino-1-teacher
 //! ```
+//!
+//! `--init models/kino-1-teacher` starts a new run from released weights; `--vae` and `--audio`
+//! also take a released folder. Built with `--features cuda` (or `wgpu`), `--device cuda`
+//! trains on the GPU.
 
 mod audio;
 mod bench;
@@ -70,7 +74,7 @@ fn main() -> anyhow::Result<()> {
             train_loop::train(&audio::AudioTask { config: AudioVaeConfig::audio_64() }, &train)?;
         }
         Command::Teacher { train, parts } => {
-            train_loop::train(&teacher::TeacherTask::new(&parts)?, &train)?;
+            train_loop::train(&teacher::TeacherTask::new(&parts, &train.device()?)?, &train)?;
         }
         Command::Export { args } => export::export(&args)?,
         Command::Bench { args } => bench::run(&args)?,

@@ -18,17 +18,17 @@ use kino_model::video_vae::{VideoVae, VideoVaeConfig};
 use kino_world::Clip;
 use serde::{Deserialize, Serialize};
 
-use crate::checkpoint::Checkpoint;
+use crate::checkpoint::load_part;
 use crate::data::{audio_waves, frames_of, video_tensor};
 use crate::train_loop::Task;
 
 /// Where the frozen parts come from.
 #[derive(Debug, Clone, clap::Args)]
 pub struct TeacherArgs {
-    /// Checkpoint folder of the trained video autoencoder.
+    /// The trained video autoencoder: a checkpoint folder or a released model folder.
     #[arg(long, default_value = "models/vae")]
     pub vae: PathBuf,
-    /// Checkpoint folder of the trained audio autoencoder.
+    /// The trained audio autoencoder: a checkpoint folder or a released model folder.
     #[arg(long, default_value = "models/audio")]
     pub audio: PathBuf,
     /// MiniLM folder (from `cargo xtask fetch-models`).
@@ -58,25 +58,28 @@ pub struct TeacherTask {
     text: TextEncoder,
     drop_prompt: f64,
     counter: Cell<u64>,
+    /// Where the frozen parts run (the training device, without autodiff).
+    plain: Device,
 }
 
-/// Frozen encoders on the plain CPU device.
-fn frozen(args: &TeacherArgs) -> anyhow::Result<(VideoVae, AudioVae, TextEncoder)> {
-    let plain = Device::flex();
-    let vae = Checkpoint::new(&args.vae).load_model(VideoVaeConfig::vae_64().init(&plain)).context("the video autoencoder (train it with `kino-train vae`)")?;
-    let audio =
-        Checkpoint::new(&args.audio).load_model(AudioVaeConfig::audio_64().init(&plain)).context("the audio autoencoder (train it with `kino-train audio`)")?;
+/// Frozen encoders on `plain`.
+fn frozen(args: &TeacherArgs, plain: &Device) -> anyhow::Result<(VideoVae, AudioVae, TextEncoder)> {
+    let vae = load_part(VideoVaeConfig::vae_64().init(plain), &args.vae, kino_model::pipeline::VIDEO_VAE_FILE)
+        .context("the video autoencoder (train it with `kino-train vae`)")?;
+    let audio = load_part(AudioVaeConfig::audio_64().init(plain), &args.audio, kino_model::pipeline::AUDIO_VAE_FILE)
+        .context("the audio autoencoder (train it with `kino-train audio`)")?;
     let dir = args.text_model.clone().unwrap_or_else(TextEncoder::default_dir);
-    let text = TextEncoder::load(&dir, &plain)?;
+    let text = TextEncoder::load(&dir, plain)?;
     Ok((vae, audio, text))
 }
 
 impl TeacherTask {
-    pub fn new(args: &TeacherArgs) -> anyhow::Result<Self> {
-        let (vae, audio, text) = frozen(args)?;
+    /// The task with its frozen parts on `plain`, the training device without autodiff.
+    pub fn new(args: &TeacherArgs, plain: &Device) -> anyhow::Result<Self> {
+        let (vae, audio, text) = frozen(args, plain)?;
+        let plain = plain.clone();
         // Latent scales from 16 clips that training never sees (fixed seeds, so a resumed run
         // computes the same numbers).
-        let plain = Device::flex();
         let clips: Vec<Clip> = (0..16).map(|i| crate::data::clip(crate::data::HELD_OUT_SEED / 2 + i)).collect::<anyhow::Result<_>>()?;
         let zv = vae.encode(video_tensor(&clips, &plain))?.mean;
         let za = audio.encode(audio.spectrogram(&audio_waves(&clips), &plain)?)?.mean;
@@ -90,14 +93,14 @@ impl TeacherTask {
         let round = |s: f64| (1.0 / s.max(1e-6) * 1000.0).round() / 1000.0;
         let config = TeacherConfig { model: KinoConfig::teacher_64(), video_scale: round(sv), audio_scale: round(sa), audio_weight: 1.0 };
         eprintln!("latent std: video {sv:.4}, audio {sa:.4}");
-        Ok(TeacherTask { config, vae, audio, text, drop_prompt: args.drop_prompt, counter: Cell::new(0) })
+        Ok(TeacherTask { config, vae, audio, text, drop_prompt: args.drop_prompt, counter: Cell::new(0), plain })
     }
 
     /// Clean latents (scaled to unit variance) and prompt states of `clips`, on `device`.
     fn encode(&self, clips: &[Clip], device: &Device, drop: bool) -> anyhow::Result<(JointLatents, TextStates)> {
-        let plain = Device::flex();
-        let video = self.vae.encode(video_tensor(clips, &plain))?.mean.mul_scalar(self.config.video_scale);
-        let audio = self.audio.encode(self.audio.spectrogram(&audio_waves(clips), &plain)?)?.mean.mul_scalar(self.config.audio_scale);
+        let plain = &self.plain;
+        let video = self.vae.encode(video_tensor(clips, plain))?.mean.mul_scalar(self.config.video_scale);
+        let audio = self.audio.encode(self.audio.spectrogram(&audio_waves(clips), plain)?)?.mean.mul_scalar(self.config.audio_scale);
         // One caption per clip, rotating through each clip's captions.
         let prompts: Vec<&str> = clips
             .iter()
@@ -111,7 +114,7 @@ impl TeacherTask {
         let [b, n] = text.mask.dims();
         let mut mask = text.mask.into_data().try_to_vec::<bool>().map_err(|e| anyhow::anyhow!("{e:?}"))?;
         if drop {
-            let coins = Tensor::<1>::random([b], Distribution::Default, &plain).into_data().try_to_vec::<f32>().map_err(|e| anyhow::anyhow!("{e:?}"))?;
+            let coins = Tensor::<1>::random([b], Distribution::Default, plain).into_data().try_to_vec::<f32>().map_err(|e| anyhow::anyhow!("{e:?}"))?;
             for (i, coin) in coins.iter().enumerate() {
                 if f64::from(*coin) < self.drop_prompt {
                     mask[i * n..(i + 1) * n].fill(false);
@@ -146,6 +149,7 @@ impl TeacherTask {
 impl Task for TeacherTask {
     type Model = Kino;
     const NAME: &'static str = "teacher";
+    const RELEASE_FILE: &'static str = kino_model::pipeline::GENERATOR_FILE;
 
     fn config_json(&self) -> serde_json::Value {
         serde_json::to_value(&self.config).unwrap_or_default()

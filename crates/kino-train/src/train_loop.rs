@@ -45,6 +45,38 @@ pub struct TrainArgs {
     /// Start afresh even if `--out` holds a checkpoint (it is overwritten).
     #[arg(long)]
     pub fresh: bool,
+    /// A released model folder (`kino-train export`) whose weights a new run starts from
+    /// instead of random ones (its optimiser state starts afresh).
+    #[arg(long)]
+    pub init: Option<PathBuf>,
+    /// Where the model trains: `flex` (CPU), `cuda` or `wgpu` (built with that feature).
+    #[arg(long, default_value = "flex")]
+    pub device: String,
+    /// Seed of a new run's first training clip: a run that continues released weights
+    /// (`--init`) can start where their training stopped instead of seeing the same clips again.
+    #[arg(long, default_value_t = 0)]
+    pub first_seed: u64,
+    /// Threads rendering training clips ahead of the model.
+    #[arg(long, default_value_t = 1)]
+    pub render_threads: usize,
+}
+
+impl TrainArgs {
+    /// The (non-autodiff) device `--device` names.
+    pub fn device(&self) -> anyhow::Result<Device> {
+        match self.device.as_str() {
+            "flex" => Ok(Device::flex()),
+            #[cfg(feature = "cuda")]
+            "cuda" => Ok(Device::cuda(0)),
+            #[cfg(feature = "wgpu")]
+            "wgpu" => Ok(Device::wgpu(burn::tensor::DeviceKind::DefaultDevice)),
+            #[cfg(not(feature = "cuda"))]
+            "cuda" => anyhow::bail!("this kino-train was built without `--features cuda`"),
+            #[cfg(not(feature = "wgpu"))]
+            "wgpu" => anyhow::bail!("this kino-train was built without `--features wgpu`"),
+            other => anyhow::bail!("unknown device `{other}`: use flex, cuda or wgpu"),
+        }
+    }
 }
 
 /// What a model brings to the loop.
@@ -52,6 +84,8 @@ pub trait Task {
     type Model: Module + Clone;
     /// Name in checkpoints (`vae`, `audio`, `teacher`).
     const NAME: &'static str;
+    /// The model's weights file in a released model folder.
+    const RELEASE_FILE: &'static str;
     /// The model config as JSON, kept in the checkpoint.
     fn config_json(&self) -> serde_json::Value;
     /// A fresh model on `device`.
@@ -64,8 +98,8 @@ pub trait Task {
 
 /// Trains `task` as `args` say; returns the final model.
 pub fn train<T: Task>(task: &T, args: &TrainArgs) -> anyhow::Result<T::Model> {
-    let device = Device::flex().autodiff();
-    let plain = Device::flex();
+    let plain = args.device()?;
+    let device = plain.clone().autodiff();
     let checkpoint = Checkpoint::new(&args.out);
     let mut optimizer = AdamWConfig::new().with_weight_decay(0.0).init();
     let mut model = task.init(&device);
@@ -77,10 +111,16 @@ pub fn train<T: Task>(task: &T, args: &TrainArgs) -> anyhow::Result<T::Model> {
         model = checkpoint.load_model(model)?;
         optimizer = checkpoint.load_optimizer(optimizer)?;
         eprintln!("resuming {} at step {} ({} clips seen)", args.out.display(), state.step, state.clips_seen);
+    } else {
+        state.clips_seen = args.first_seed;
+        if let Some(release) = &args.init {
+            model = kino_model::weights::load(model, &release.join(T::RELEASE_FILE))?;
+            eprintln!("starting from the weights in {}", release.display());
+        }
     }
     eprintln!("{}: {} parameters", T::NAME, model.num_params());
     let held_out: Vec<Clip> = (0..args.eval_clips as u64).map(|i| crate::data::clip(crate::data::HELD_OUT_SEED + i)).collect::<anyhow::Result<_>>()?;
-    let mut stream = ClipStream::start(state.clips_seen);
+    let mut stream = ClipStream::start(state.clips_seen, args.render_threads);
     // `step,clips_seen,train_seconds,loss` per step; appended to when resuming, new otherwise.
     let resumed = state.step > 0;
     let mut log = std::fs::OpenOptions::new()
