@@ -5,6 +5,8 @@
 //! kino-train vae   --out models/vae   --steps 2000
 //! kino-train audio --out models/audio --steps 2000
 //! kino-train teacher --out models/teacher --vae models/vae --audio models/audio
+//! kino-train judge --out models/judge --steps 3000 --batch 16 --eval-clips 64
+//! kino-train eval --model models/kino-1-teacher --judge models/judge --out target/eval
 //! kino-train export --vae models/vae --audio models/audio --teacher models/teacher --out models/kino-1-teacher
 //! ```
 //!
@@ -16,7 +18,9 @@ mod audio;
 mod bench;
 mod checkpoint;
 mod data;
+mod eval;
 mod export;
+mod judge;
 mod teacher;
 mod train_loop;
 mod vae;
@@ -51,6 +55,18 @@ enum Command {
         #[command(flatten)]
         parts: teacher::TeacherArgs,
     },
+    /// The evaluation judge: a small clip classifier (kind, colour, count, style, shot outcome).
+    Judge {
+        #[command(flatten)]
+        train: train_loop::TrainArgs,
+    },
+    /// Generate held-out prompts and score them against kino-world's ground truth (physics,
+    /// prompt adherence, A/V sync, multi-shot consistency, distribution distance), next to the
+    /// world's own renders; prints a table and writes `eval.json`.
+    Eval {
+        #[command(flatten)]
+        args: eval::EvalArgs,
+    },
     /// The trained checkpoints as one released model folder (f16 safetensors + config).
     Export {
         #[command(flatten)]
@@ -76,6 +92,10 @@ fn main() -> anyhow::Result<()> {
         Command::Teacher { train, parts } => {
             train_loop::train(&teacher::TeacherTask::new(&parts, &train.device()?)?, &train)?;
         }
+        Command::Judge { train } => {
+            train_loop::train(&judge::JudgeTask { config: judge::JudgeConfig::default() }, &train)?;
+        }
+        Command::Eval { args } => eval::run(&args)?,
         Command::Export { args } => export::export(&args)?,
         Command::Bench { args } => bench::run(&args)?,
         Command::RenderSpeed => {

@@ -1,0 +1,316 @@
+//! `kino-train eval`: generates a fixed set of held-out prompts with a released model, scores
+//! the clips against kino-world's ground truth, and does the same for the world's own renders
+//! of the same scenes (the ceiling). Prints one table and writes it as `eval.json`, with a
+//! contact sheet per case (`case-NN.png`: generated frames on top, the world's below).
+//!
+//! | metric | how |
+//! |---|---|
+//! | physics | the prompted object tracked by colour ([`track`]): moves within the speed bound (the 99th percentile of the real clips' moves, x1.25, +1 px), airborne frames accelerating downward, rebounds near the lowest point of the track |
+//! | prompt adherence | the judge (`kino-train judge`) reads kind, colour, count, style and shot outcome; right answers against the prompt. Its accuracy on the real renders is the ceiling column; below [`JUDGE_TRUSTED`] the verdicts are marked untrusted |
+//! | A/V sync | audio onsets ([`sync`]) against the tracked rebounds: median absolute offset and the share of rebounds with an onset within 250 ms |
+//! | multi-shot | the tracked object's mean colour (RGB distance) and area (relative) in shot 1 against shot 2, and whether the judge reads the same colour in both |
+//! | distribution | Fréchet distance between judge features of generated and real clips; the ceiling column compares the real clips with renders of other held-out scenes |
+
+mod cases;
+mod frechet;
+mod sync;
+mod track;
+
+use std::path::PathBuf;
+
+use anyhow::Context;
+use burn::tensor::Device;
+use indicatif::{ProgressBar, ProgressStyle};
+use kino_model::pipeline::{Pipeline, Request};
+use kino_world::{Clip, Frame};
+use serde::Serialize;
+
+use crate::judge::{self, HEADS, Truth, Verdicts};
+use cases::{Case, CaseKind, FRAMES};
+
+/// Judge accuracy on real renders (mean over heads) below which its verdicts do not count.
+pub const JUDGE_TRUSTED: f64 = 0.8;
+
+#[derive(Debug, Clone, clap::Args)]
+pub struct EvalArgs {
+    /// The released model folder to generate with.
+    #[arg(long, default_value = "models/kino-1-teacher")]
+    pub model: PathBuf,
+    /// The judge: a `kino-train judge` checkpoint folder.
+    #[arg(long)]
+    pub judge: PathBuf,
+    /// Where `eval.json` and the contact sheets go.
+    #[arg(long, default_value = "target/eval")]
+    pub out: PathBuf,
+    /// Evaluation cases (prompts).
+    #[arg(long, default_value_t = 24)]
+    pub prompts: usize,
+    /// Sampling steps (the model's default when not given).
+    #[arg(long)]
+    pub steps: Option<usize>,
+    /// MiniLM folder (from `cargo xtask fetch-models`).
+    #[arg(long)]
+    pub text_model: Option<PathBuf>,
+}
+
+/// A clip to score: RGB frames (64x64), 16 kHz sound.
+struct Scored<'a> {
+    frames: Vec<&'a [u8]>,
+    audio: &'a [f32],
+    fps: f64,
+}
+
+/// Everything measured on one clip.
+#[derive(Debug, Clone, Default, Serialize)]
+struct ClipScores {
+    physics: track::Physics,
+    /// Frames with a sighting of the prompted object, and frames.
+    sighted: (usize, usize),
+    /// Onset minus rebound, seconds, for matched rebounds.
+    sync_offsets: Vec<f64>,
+    /// Per head: the judge's class, and whether it is right (`None`: no label).
+    judged: [Option<bool>; 5],
+    /// Multi-shot: colour distance and relative area change between the shots, and whether
+    /// the judge reads the same colour in both.
+    shot_colour_change: Option<f64>,
+    shot_size_change: Option<f64>,
+    shot_colour_agrees: Option<bool>,
+}
+
+#[derive(Debug, Serialize)]
+struct CaseReport {
+    index: usize,
+    kind: CaseKind,
+    prompts: Vec<String>,
+    truth: Truth,
+    model: ClipScores,
+    real_world: ClipScores,
+}
+
+#[derive(Debug, Serialize)]
+struct Row {
+    metric: String,
+    model: Option<f64>,
+    real_world: Option<f64>,
+    /// Which way is better.
+    better: &'static str,
+}
+
+#[derive(Debug, Serialize)]
+struct Report {
+    model: String,
+    judge: String,
+    steps: Option<usize>,
+    speed_bound_px: f64,
+    judge_accuracy_on_real: f64,
+    judge_trusted: bool,
+    table: Vec<Row>,
+    cases: Vec<CaseReport>,
+}
+
+pub fn run(args: &EvalArgs) -> anyhow::Result<()> {
+    let device = Device::flex();
+    let (judge_model, _) = judge::load(&args.judge, &device)?;
+    let text_dir = args.text_model.clone().unwrap_or_else(kino_model::text::TextEncoder::default_dir);
+    let pipeline = Pipeline::load(&args.model, &text_dir, &device).with_context(|| format!("loading the model in {}", args.model.display()))?;
+    std::fs::create_dir_all(&args.out).with_context(|| format!("creating {}", args.out.display()))?;
+    let cases = cases::cases(args.prompts).context("building the evaluation cases")?;
+
+    let bar = ProgressBar::new(cases.len() as u64);
+    bar.set_style(ProgressStyle::with_template("{prefix} {bar:30} {pos}/{len} [{elapsed_precise}<{eta_precise}] {msg}")?);
+    bar.set_prefix("eval");
+    let mut generated = Vec::with_capacity(cases.len());
+    for case in &cases {
+        bar.set_message(case.prompts[0].chars().take(60).collect::<String>());
+        let request = Request { steps: args.steps, ..Request::new(case.prompts[0].clone(), case.index as u64) };
+        let clip =
+            if case.prompts.len() > 1 { pipeline.multi_shot(&case.prompts, &request, &mut |_| ())? } else { pipeline.generate(&request, &mut |_| ())? };
+        anyhow::ensure!(clip.width == 64 && clip.height == 64, "the judge reads 64x64 clips; {} makes {}x{}", args.model.display(), clip.width, clip.height);
+        generated.push(clip);
+        bar.inc(1);
+    }
+    bar.finish();
+
+    let real: Vec<Scored> =
+        cases.iter().map(|c| Scored { frames: c.real.frames.iter().map(|f| f.rgb.as_slice()).collect(), audio: &c.real.audio, fps: 12.0 }).collect();
+    let made: Vec<Scored> =
+        generated.iter().map(|g| Scored { frames: g.frames.iter().map(Vec::as_slice).collect(), audio: &g.audio, fps: f64::from(g.fps) }).collect();
+
+    // The speed bound, from the real clips' moves.
+    let real_moves: Vec<f64> = cases.iter().zip(&real).flat_map(|(c, s)| track::jumps(&tracked(c, s))).collect();
+    let bound = track::quantile(&real_moves, 0.99).unwrap_or(8.0) * 1.25 + 1.0;
+
+    // The judge on the first window of every clip, and on the last window of multi-shot ones.
+    let read = |clips: &[Scored], last: bool| -> anyhow::Result<Verdicts> {
+        let frames: Vec<Vec<&[u8]>> = clips.iter().map(|s| window(s, last)).collect();
+        judge::judge(&judge_model, judge::judge_input(&frames, &device)?)
+    };
+    let (real_verdicts, made_verdicts) = (read(&real, false)?, read(&made, false)?);
+    let (real_last, made_last) = (read(&real, true)?, read(&made, true)?);
+
+    // A second set of real clips from other held-out scenes: the Fréchet distance's floor.
+    let others: Vec<Clip> = (0..cases.len() as u64).map(|i| crate::data::clip(cases::EVAL_SEED + 900_000 + i)).collect::<anyhow::Result<_>>()?;
+    let other_features = judge::judge(&judge_model, judge::clips_input(&others, &device)?)?.features;
+
+    let mut reports = Vec::with_capacity(cases.len());
+    for (i, case) in cases.iter().enumerate() {
+        let score = |s: &Scored, first: &Verdicts, last: &Verdicts| score_clip(case, s, bound, first.predicted[i], last.predicted[i]);
+        reports.push(CaseReport {
+            index: case.index,
+            kind: case.kind,
+            prompts: case.prompts.clone(),
+            truth: case.truth,
+            model: score(&made[i], &made_verdicts, &made_last),
+            real_world: score(&real[i], &real_verdicts, &real_last),
+        });
+        write_sheet(&args.out.join(format!("case-{:02}.png", case.index)), &made[i], &real[i])?;
+    }
+
+    let judge_accuracy = mean_accuracy(reports.iter().map(|r| &r.real_world));
+    let trusted = judge_accuracy.is_some_and(|a| a >= JUDGE_TRUSTED);
+    let mut table = summary(&reports, trusted);
+    table.push(Row {
+        metric: "distribution: Fréchet distance in judge features (ceiling: other real scenes)".into(),
+        model: frechet::frechet_distance(&made_verdicts.features, &real_verdicts.features),
+        real_world: frechet::frechet_distance(&other_features, &real_verdicts.features),
+        better: "lower",
+    });
+    print_table(&table);
+    if !trusted {
+        eprintln!(
+            "warning: the judge is right on {:.0}% of the real renders (below {:.0}%): its prompt-adherence verdicts do not count; train it longer with `kino-train judge`",
+            judge_accuracy.unwrap_or(0.0) * 100.0,
+            JUDGE_TRUSTED * 100.0
+        );
+    }
+    let report = Report {
+        model: args.model.display().to_string(),
+        judge: args.judge.display().to_string(),
+        steps: args.steps,
+        speed_bound_px: bound,
+        judge_accuracy_on_real: judge_accuracy.unwrap_or(0.0),
+        judge_trusted: trusted,
+        table,
+        cases: reports,
+    };
+    let path = args.out.join("eval.json");
+    std::fs::write(&path, serde_json::to_vec_pretty(&report)?).with_context(|| format!("writing {}", path.display()))?;
+    eprintln!("wrote {} and {} contact sheets", path.display(), cases.len());
+    Ok(())
+}
+
+/// The first (or last) model window of `clip`'s frames.
+fn window<'a>(clip: &Scored<'a>, last: bool) -> Vec<&'a [u8]> {
+    let start = if last { clip.frames.len().saturating_sub(FRAMES) } else { 0 };
+    clip.frames[start..(start + FRAMES).min(clip.frames.len())].to_vec()
+}
+
+/// The track of the case's prompted object in `clip`.
+fn tracked(case: &Case, clip: &Scored) -> Vec<Option<track::Sighting>> {
+    track::track(&clip.frames, 64, 64, track::drawn_colour(case.truth.colour, case.truth.style))
+}
+
+fn score_clip(case: &Case, clip: &Scored, bound: f64, first: [usize; 5], last: [usize; 5]) -> ClipScores {
+    let sightings = tracked(case, clip);
+    let physics = track::physics(&sightings, bound);
+    let contacts: Vec<f64> = physics.contacts.iter().map(|&f| f as f64 / clip.fps).collect();
+    let onsets = sync::onsets(clip.audio, kino_world::SAMPLE_RATE);
+    let labels = case.truth.labels();
+    let mut scores = ClipScores {
+        sighted: (sightings.iter().flatten().count(), sightings.len()),
+        sync_offsets: sync::offsets(&contacts, &onsets),
+        judged: std::array::from_fn(|h| labels[h].map(|l| first[h] == l)),
+        physics,
+        ..ClipScores::default()
+    };
+    if case.kind == CaseKind::MultiShot {
+        let split = FRAMES.min(sightings.len());
+        let (a, b) = (shot_stats(&sightings[..split]), shot_stats(&sightings[split..]));
+        if let (Some((ca, aa)), Some((cb, ab))) = (a, b) {
+            scores.shot_colour_change = Some((0..3).map(|c| (ca[c] - cb[c]).powi(2)).sum::<f64>().sqrt());
+            scores.shot_size_change = Some((aa - ab).abs() / aa.max(ab).max(1e-9));
+        }
+        scores.shot_colour_agrees = Some(first[1] == last[1]);
+    }
+    scores
+}
+
+/// Mean colour and mean area of the sightings of one shot.
+fn shot_stats(sightings: &[Option<track::Sighting>]) -> Option<([f64; 3], f64)> {
+    let seen: Vec<&track::Sighting> = sightings.iter().flatten().collect();
+    if seen.is_empty() {
+        return None;
+    }
+    let k = seen.len() as f64;
+    let colour = [0, 1, 2].map(|c| seen.iter().map(|s| s.rgb[c]).sum::<f64>() / k);
+    Some((colour, seen.iter().map(|s| s.area as f64).sum::<f64>() / k))
+}
+
+/// Share of right answers over all heads and clips.
+fn mean_accuracy<'a>(scores: impl Iterator<Item = &'a ClipScores>) -> Option<f64> {
+    let (right, n) = scores.flat_map(|s| s.judged.iter().flatten()).fold((0usize, 0usize), |(r, n), &ok| (r + usize::from(ok), n + 1));
+    (n > 0).then(|| right as f64 / n as f64)
+}
+
+fn ratio(pairs: impl Iterator<Item = (usize, usize)>) -> Option<f64> {
+    let (a, b) = pairs.fold((0, 0), |(a, b), (x, y)| (a + x, b + y));
+    (b > 0).then(|| a as f64 / b as f64)
+}
+
+fn mean(values: impl Iterator<Item = f64>) -> Option<f64> {
+    let v: Vec<f64> = values.collect();
+    (!v.is_empty()).then(|| v.iter().sum::<f64>() / v.len() as f64)
+}
+
+/// The table rows (all but the distribution distance), model and real world side by side.
+fn summary(reports: &[CaseReport], trusted: bool) -> Vec<Row> {
+    let mut rows = Vec::new();
+    let mut row = |metric: String, better: &'static str, f: &dyn Fn(&[&ClipScores]) -> Option<f64>| {
+        let model: Vec<&ClipScores> = reports.iter().map(|r| &r.model).collect();
+        let real: Vec<&ClipScores> = reports.iter().map(|r| &r.real_world).collect();
+        rows.push(Row { metric, model: f(&model), real_world: f(&real), better });
+    };
+    row("tracking: frames where the prompted object is found".into(), "higher", &|s| ratio(s.iter().map(|c| c.sighted)));
+    row("physics: moves within the speed bound".into(), "higher", &|s| ratio(s.iter().map(|c| c.physics.jumps)));
+    row("physics: airborne frames accelerating downward".into(), "higher", &|s| ratio(s.iter().map(|c| c.physics.falling)));
+    row("physics: rebounds near the floor".into(), "higher", &|s| ratio(s.iter().map(|c| c.physics.rebounds)));
+    let note = if trusted { "" } else { " (judge untrusted)" };
+    for (h, name) in HEADS.iter().enumerate() {
+        row(format!("prompt adherence: {name}{note}"), "higher", &|s| ratio(s.iter().filter_map(|c| c.judged[h]).map(|ok| (usize::from(ok), 1))));
+    }
+    row(format!("prompt adherence: all heads{note}"), "higher", &|s| mean_accuracy(s.iter().copied()));
+    row("A/V sync: median |onset - rebound| (ms)".into(), "lower", &|s| {
+        let all: Vec<f64> = s.iter().flat_map(|c| c.sync_offsets.iter().map(|o| o.abs() * 1000.0)).collect();
+        sync::median(&all)
+    });
+    row("A/V sync: rebounds with an onset within 250 ms".into(), "higher", &|s| ratio(s.iter().map(|c| (c.sync_offsets.len(), c.physics.contacts.len()))));
+    row("multi-shot: colour change across shots (RGB distance)".into(), "lower", &|s| mean(s.iter().filter_map(|c| c.shot_colour_change)));
+    row("multi-shot: size change across shots (relative)".into(), "lower", &|s| mean(s.iter().filter_map(|c| c.shot_size_change)));
+    row("multi-shot: judge reads the same colour in both shots".into(), "higher", &|s| {
+        ratio(s.iter().filter_map(|c| c.shot_colour_agrees).map(|ok| (usize::from(ok), 1)))
+    });
+    rows
+}
+
+fn print_table(rows: &[Row]) {
+    let width = rows.iter().map(|r| r.metric.chars().count()).max().unwrap_or(6).max(6);
+    let cell = |v: Option<f64>| v.map_or_else(|| "-".to_string(), |v| format!("{v:.3}"));
+    println!("| {:width$} | {:>10} | {:>10} |", "metric", "model", "real world");
+    println!("|{}|{}|{}|", "-".repeat(width + 2), "-".repeat(12), "-".repeat(12));
+    for r in rows {
+        println!("| {:width$} | {:>10} | {:>10} |", r.metric, cell(r.model), cell(r.real_world));
+    }
+}
+
+/// Generated frames (every other one) above the real ones.
+fn write_sheet(path: &std::path::Path, made: &Scored, real: &Scored) -> anyhow::Result<()> {
+    let to_frames = |s: &Scored| -> Vec<Frame> { s.frames.iter().step_by(2).map(|f| Frame { width: 64, height: 64, rgb: f.to_vec() }).collect() };
+    let (a, b) = (to_frames(made), to_frames(real));
+    let cols = a.len().max(b.len()).max(1);
+    let mut all = a;
+    all.resize(cols, Frame { width: 64, height: 64, rgb: vec![40; 64 * 64 * 3] });
+    all.extend(b);
+    let sheet = kino_world::output::contact_sheet(&all, cols);
+    std::fs::write(path, kino_world::output::png_bytes(&sheet, path)?).with_context(|| format!("writing {}", path.display()))?;
+    Ok(())
+}
