@@ -5,7 +5,7 @@
 //!
 //! | metric | how |
 //! |---|---|
-//! | physics | the prompted object tracked by colour ([`track`]): moves within the speed bound (the 99th percentile of the real clips' moves, x1.25, +1 px), airborne frames accelerating downward, rebounds near the lowest point of the track |
+//! | physics | the prompted object tracked by colour ([`track`]): moves within the speed bound (the 99th percentile of the prompted objects' true moves in the world's labels, x1.25, +1 px), airborne frames accelerating downward, rebounds near the lowest point of the track |
 //! | prompt adherence | the judge (`kino-train judge`) reads kind, colour, count, style and shot outcome; right answers against the prompt. Its accuracy on the real renders is the ceiling column; below [`JUDGE_TRUSTED`] the verdicts are marked untrusted |
 //! | A/V sync | audio onsets ([`sync`]) against the tracked rebounds: median absolute offset and the share of rebounds with an onset within 250 ms |
 //! | multi-shot | the tracked object's mean colour (RGB distance) and area (relative) in shot 1 against shot 2, and whether the judge reads the same colour in both |
@@ -136,8 +136,9 @@ pub fn run(args: &EvalArgs) -> anyhow::Result<()> {
     let made: Vec<Scored> =
         generated.iter().map(|g| Scored { frames: g.frames.iter().map(Vec::as_slice).collect(), audio: &g.audio, fps: f64::from(g.fps) }).collect();
 
-    // The speed bound, from the real clips' moves.
-    let real_moves: Vec<f64> = cases.iter().zip(&real).flat_map(|(c, s)| track::jumps(&tracked(c, s))).collect();
+    // The speed bound, from how far the prompted objects truly move between frames in the
+    // world's renders (their labelled boxes; the tracker's own moves include its mistakes).
+    let real_moves: Vec<f64> = cases.iter().flat_map(true_moves).collect();
     let bound = track::quantile(&real_moves, 0.99).unwrap_or(8.0) * 1.25 + 1.0;
 
     // The judge on the first window of every clip, and on the last window of multi-shot ones.
@@ -203,6 +204,28 @@ pub fn run(args: &EvalArgs) -> anyhow::Result<()> {
 fn window<'a>(clip: &Scored<'a>, last: bool) -> Vec<&'a [u8]> {
     let start = if last { clip.frames.len().saturating_sub(FRAMES) } else { 0 };
     clip.frames[start..(start + FRAMES).min(clip.frames.len())].to_vec()
+}
+
+/// Frame-to-frame moves (pixels) of the centre of the case's main object's labelled box, where
+/// it is visible in both frames.
+fn true_moves(case: &Case) -> Vec<f64> {
+    let Some(main) = case.truth.main else { return Vec::new() };
+    let centres: Vec<Option<(f64, f64)>> = case
+        .real
+        .labels
+        .frames
+        .iter()
+        .map(|f| {
+            f.objects.iter().find(|b| b.object == main && b.visible).map(|b| (f64::from(b.bbox[0] + b.bbox[2]) / 2.0, f64::from(b.bbox[1] + b.bbox[3]) / 2.0))
+        })
+        .collect();
+    centres
+        .windows(2)
+        .filter_map(|w| match (w[0], w[1]) {
+            (Some(a), Some(b)) => Some(((b.0 - a.0).powi(2) + (b.1 - a.1).powi(2)).sqrt()),
+            _ => None,
+        })
+        .collect()
 }
 
 /// The track of the case's prompted object in `clip`.
