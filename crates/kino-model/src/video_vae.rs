@@ -207,6 +207,18 @@ impl VideoVae {
     /// - `video`: `[batch, 3, frames, height, width]` in `[-1, 1]`
     pub fn forward(&self, video: Tensor<5>) -> Result<VideoVaeOutput, ShapeError> {
         let posterior = self.encode(video.clone())?;
+        self.decode_and_score(video, posterior)
+    }
+
+    /// [`VideoVae::forward`] with the encoder frozen: no gradient reaches it, so training
+    /// sharpens the decoder while the latents a generator was trained on stay as they are.
+    pub fn forward_frozen_encoder(&self, video: Tensor<5>) -> Result<VideoVaeOutput, ShapeError> {
+        let posterior = self.encode(video.clone())?;
+        let posterior = Posterior { mean: posterior.mean.detach(), log_var: posterior.log_var.detach() };
+        self.decode_and_score(video, posterior)
+    }
+
+    fn decode_and_score(&self, video: Tensor<5>, posterior: Posterior) -> Result<VideoVaeOutput, ShapeError> {
         let reconstruction = self.decoder.forward(posterior.sample());
         let error = (reconstruction.clone() - video.clone()).powi_scalar(2);
         let mse = error.clone().mean();

@@ -42,6 +42,10 @@ enum Command {
     Vae {
         #[command(flatten)]
         train: train_loop::TrainArgs,
+        /// Train the decoder only, so a teacher trained on this encoder's latents stays valid
+        /// (start from released weights with `--init`).
+        #[arg(long)]
+        freeze_encoder: bool,
     },
     /// The audio autoencoder (1D conv VAE aligned with the video latents).
     Audio {
@@ -83,8 +87,8 @@ enum Command {
 
 fn main() -> anyhow::Result<()> {
     match Cli::parse().command {
-        Command::Vae { train } => {
-            train_loop::train(&vae::VaeTask { config: VideoVaeConfig::vae_64() }, &train)?;
+        Command::Vae { train, freeze_encoder } => {
+            train_loop::train(&vae::VaeTask { config: VideoVaeConfig::vae_64(), freeze_encoder }, &train)?;
         }
         Command::Audio { train } => {
             train_loop::train(&audio::AudioTask { config: AudioVaeConfig::audio_64() }, &train)?;

@@ -13,6 +13,8 @@ use crate::train_loop::Task;
 
 pub struct VaeTask {
     pub config: VideoVaeConfig,
+    /// Train the decoder only (see [`VideoVae::forward_frozen_encoder`]).
+    pub freeze_encoder: bool,
 }
 
 /// PSNR in dB of `mse` measured on `[-1, 1]` values (peak-to-peak 2).
@@ -34,7 +36,8 @@ impl Task for VaeTask {
     }
 
     fn loss(&self, model: &VideoVae, clips: &[Clip], device: &Device) -> anyhow::Result<(Tensor<1>, Vec<(&'static str, f64)>)> {
-        let out = model.forward(video_tensor(clips, device))?;
+        let video = video_tensor(clips, device);
+        let out = if self.freeze_encoder { model.forward_frozen_encoder(video)? } else { model.forward(video)? };
         let mse = f64::from(out.mse.into_scalar::<f32>());
         Ok((out.loss, vec![("psnr", psnr(mse))]))
     }
@@ -93,6 +96,26 @@ mod gradient_tests {
     fn block_sums(r: Tensor<5>) -> Tensor<5> {
         let r = r.reshape([2, 2, 2, 2, 4, 2, 4]).sum_dim(6).sum_dim(4).sum_dim(2); // [c, t, 1, h, 1, w, 1]
         r.reshape([1, 2, 2, 2, 2])
+    }
+
+    /// With the encoder frozen, a training step leaves the latents of a clip exactly as they
+    /// were (a generator trained on them stays valid) and changes what the decoder draws.
+    #[test]
+    fn a_frozen_encoder_stays_while_the_decoder_learns() {
+        use burn::optim::{AdamWConfig, GradientsParams};
+        use kino_model::video_vae::VideoVaeConfig;
+        let device = Device::flex().autodiff();
+        let vae = VideoVaeConfig::tiny().init(&device);
+        let video = Tensor::<5>::random([1, 3, 8, 16, 16], Distribution::Uniform(-1.0, 1.0), &device);
+        let latents = vae.encode(video.clone()).unwrap().mean;
+        let drawn = vae.decode(latents.clone()).unwrap();
+        let loss = vae.forward_frozen_encoder(video.clone()).unwrap().loss;
+        let grads = GradientsParams::from_grads(loss.backward(), &vae);
+        let vae = AdamWConfig::new().with_weight_decay(0.0).init().step(1e-2, vae, grads);
+        let moved = (vae.encode(video).unwrap().mean - latents.clone()).abs().max().into_scalar::<f32>();
+        assert_eq!(moved, 0.0, "the encoder changed");
+        let redrawn = (vae.decode(latents).unwrap() - drawn).abs().max().into_scalar::<f32>();
+        assert!(redrawn > 1e-4, "the decoder did not learn: {redrawn}");
     }
 
     #[test]
