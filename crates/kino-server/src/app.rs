@@ -43,6 +43,7 @@ impl AppState {
         let models = settings.generation.offered_models().map_err(anyhow::Error::msg)?;
         let models_dir = settings.generation.models_dir.clone();
         let blobs = settings.data.blobs().await?;
+        tracing::info!(media = %blobs.location, "media storage");
         Ok(AppState {
             db,
             config: Arc::new(Config {
