@@ -358,18 +358,22 @@ impl Task for JudgeTask {
 /// A trained judge from `dir`: a `kino-train judge` checkpoint (its config from `state.json`),
 /// or a folder with `judge.safetensors` and `judge.json` (the config).
 pub fn load(dir: &Path, device: &Device) -> anyhow::Result<(Judge, JudgeConfig)> {
-    let missing = || format!("no judge in {}: train one with `kino-train judge --out {}`", dir.display(), dir.display());
     let checkpoint = crate::checkpoint::Checkpoint::new(dir);
-    if checkpoint.exists() {
+    let config: JudgeConfig = if checkpoint.exists() {
         let state = checkpoint.load_state()?;
         anyhow::ensure!(state.task == JudgeTask::NAME, "{} holds a `{}` checkpoint, not a judge", dir.display(), state.task);
-        let config: JudgeConfig = serde_json::from_value(state.config).with_context(|| format!("the judge config in {}", dir.display()))?;
-        return Ok((checkpoint.load_model(config.init(device))?, config));
-    }
-    let config_path = dir.join("judge.json");
-    anyhow::ensure!(config_path.is_file() && dir.join(JUDGE_FILE).is_file(), "{}", missing());
-    let config: JudgeConfig = serde_json::from_slice(&std::fs::read(&config_path)?).with_context(|| format!("parsing {}", config_path.display()))?;
-    Ok((kino_model::weights::load(config.init(device), &dir.join(JUDGE_FILE))?, config))
+        serde_json::from_value(state.config).with_context(|| format!("the judge config in {}", dir.display()))?
+    } else {
+        let config_path = dir.join("judge.json");
+        anyhow::ensure!(
+            config_path.is_file() && dir.join(JUDGE_FILE).is_file(),
+            "no judge in {}: train one with `kino-train judge --out {}`",
+            dir.display(),
+            dir.display()
+        );
+        serde_json::from_slice(&std::fs::read(&config_path)?).with_context(|| format!("parsing {}", config_path.display()))?
+    };
+    Ok((crate::checkpoint::load_part(config.init(device), dir, JUDGE_FILE)?, config))
 }
 
 #[cfg(test)]
