@@ -24,14 +24,19 @@ pub fn settings() -> RenderSettings {
     RenderSettings { frames: Some(FRAMES), ..RenderSettings::default() }
 }
 
-/// Renders the clip of `seed`.
+/// Renders the clip of `seed` (the default distribution: every held-out clip comes from it).
 pub fn clip(seed: u64) -> anyhow::Result<Clip> {
-    let scene = sample(seed, &Distribution::default());
+    clip_from(seed, &Distribution::default())
+}
+
+/// Renders the clip of `seed` drawn from `distribution`.
+pub fn clip_from(seed: u64, distribution: &Distribution) -> anyhow::Result<Clip> {
+    let scene = sample(seed, distribution);
     render_clip(&scene, &settings()).with_context(|| format!("rendering the clip of seed {seed}"))
 }
 
-/// An endless stream of training clips from `first_seed` on, rendered ahead on `threads`
-/// threads. Thread `k` renders every `threads`-th seed and the stream takes from the threads in
+/// An endless stream of training clips from `first_seed` on, drawn from `distribution` and
+/// rendered ahead on `threads` threads. Thread `k` renders every `threads`-th seed and the stream takes from the threads in
 /// turn, so the clips come in seed order whatever the thread count.
 pub struct ClipStream {
     receivers: Vec<Receiver<anyhow::Result<Clip>>>,
@@ -40,14 +45,15 @@ pub struct ClipStream {
 }
 
 impl ClipStream {
-    pub fn start(first_seed: u64, threads: usize) -> Self {
+    pub fn start(first_seed: u64, threads: usize, distribution: &Distribution) -> Self {
         let threads = threads.max(1);
         let (receivers, workers) = (0..threads as u64)
             .map(|k| {
                 let (sender, receiver) = sync_channel(16);
+                let distribution = distribution.clone();
                 let worker = std::thread::spawn(move || {
                     for seed in (first_seed + k..).step_by(threads) {
-                        if sender.send(clip(seed)).is_err() {
+                        if sender.send(clip_from(seed, &distribution)).is_err() {
                             break;
                         }
                     }
@@ -105,7 +111,7 @@ mod tests {
 
     #[test]
     fn the_stream_keeps_seed_order_on_several_threads() {
-        let mut stream = ClipStream::start(7, 3);
+        let mut stream = ClipStream::start(7, 3, &Distribution::default());
         let clips = stream.next_batch(4).expect("clips");
         for (i, c) in clips.iter().enumerate() {
             assert_eq!(c.frames, clip(7 + i as u64).expect("renders").frames, "clip {i}");

@@ -7,6 +7,7 @@
 //! kino-train teacher --out models/teacher --vae models/vae --audio models/audio
 //! kino-train judge --out models/judge --steps 3000 --batch 16 --eval-clips 64
 //! kino-train eval --model models/kino-1-teacher --judge models/judge --out target/eval
+//! kino-train export-judge --judge models/judge --out models/kino-judge
 //! kino-train export --vae models/vae --audio models/audio --teacher models/teacher --out models/kino-1-teacher
 //! ```
 //!
@@ -76,6 +77,16 @@ enum Command {
         #[command(flatten)]
         args: export::ExportArgs,
     },
+    /// A trained judge checkpoint as a released folder (`judge.json`, f16 `judge.safetensors`)
+    /// that `eval --judge` reads.
+    ExportJudge {
+        /// The judge's checkpoint folder (`kino-train judge --out`).
+        #[arg(long)]
+        judge: std::path::PathBuf,
+        /// Where to write the folder.
+        #[arg(long)]
+        out: std::path::PathBuf,
+    },
     /// Seconds per generated clip and training clips per second, as a table.
     Bench {
         #[command(flatten)]
@@ -101,6 +112,11 @@ fn main() -> anyhow::Result<()> {
         }
         Command::Eval { args } => eval::run(&args)?,
         Command::Export { args } => export::export(&args)?,
+        Command::ExportJudge { judge, out } => {
+            let (model, config) = judge::load(&judge, &burn::tensor::Device::flex())?;
+            judge::save_release(&model, &config, &out)?;
+            eprintln!("wrote {}", out.display());
+        }
         Command::Bench { args } => bench::run(&args)?,
         Command::RenderSpeed => {
             let started = std::time::Instant::now();

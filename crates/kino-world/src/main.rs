@@ -129,12 +129,7 @@ fn main() -> Result<()> {
         }
         Command::Dataset(a) => {
             let distribution = match &a.distribution {
-                Some(p) => {
-                    let text = std::fs::read_to_string(p).with_context(|| format!("reading {}", p.display()))?;
-                    let de = &mut serde_json::Deserializer::from_str(&text);
-                    serde_path_to_error::deserialize(de)
-                        .map_err(|e| anyhow::anyhow!("bad distribution file {} at `{}`: {}", p.display(), e.path(), e.inner()))?
-                }
+                Some(p) => Distribution::load(p)?,
                 None => Distribution::default(),
             };
             let opts = DatasetOptions {

@@ -62,6 +62,20 @@ impl Default for Distribution {
     }
 }
 
+impl Distribution {
+    /// Reads a JSON file of sampling weights (fields of `Distribution`; missing ones take
+    /// their defaults, unknown ones are an error naming the field).
+    pub fn load(path: &std::path::Path) -> Result<Distribution, crate::WorldError> {
+        let text = std::fs::read_to_string(path).map_err(|e| crate::WorldError::io(path, e))?;
+        let de = &mut serde_json::Deserializer::from_str(&text);
+        serde_path_to_error::deserialize(de).map_err(|e| crate::WorldError::DistributionField {
+            path: path.display().to_string(),
+            field: e.path().to_string(),
+            message: e.inner().to_string(),
+        })
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq)]
 enum Zone {
     Left,
@@ -376,6 +390,25 @@ mod tests {
             assert_eq!(s.style, Style::PixelArt);
             assert!(!s.fixtures.iter().any(|f| matches!(f, Fixture::Hoop { .. })));
         }
+    }
+
+    #[test]
+    fn distribution_files_fill_in_defaults_and_name_bad_fields() {
+        let dir = std::env::temp_dir().join(format!("kino-distribution-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).expect("temp dir");
+        let good = dir.join("good.json");
+        std::fs::write(&good, r#"{"objects": [1, 1], "avatar": 0.0}"#).expect("write");
+        let d = Distribution::load(&good).expect("loads");
+        assert_eq!(d, Distribution { objects: [1, 1], avatar: 0.0, ..Distribution::default() });
+        let bad = dir.join("bad.json");
+        std::fs::write(&bad, r#"{"objects": [1, 1], "avatars": 0.0}"#).expect("write");
+        let err = Distribution::load(&bad).expect_err("unknown field").to_string();
+        assert!(err.contains("avatars") && err.contains("bad.json"), "{err}");
+        std::fs::write(&bad, r#"{"hoop": "often"}"#).expect("write");
+        let err = Distribution::load(&bad).expect_err("wrong type").to_string();
+        assert!(err.contains("`hoop`"), "{err}");
+        assert!(Distribution::load(&dir.join("missing.json")).is_err());
+        std::fs::remove_dir_all(&dir).ok();
     }
 
     #[test]
