@@ -4,8 +4,7 @@
 //!
 //! It looks at [`JUDGE_FRAMES`] frames spread over the clip. Each is a 6-channel image (RGB and
 //! the change to the next looked-at frame, so motion is visible) through four stride-2 3x3
-//! convolutions (64 → 4 pixels), pooled (mean and max over space, and a mean weighted by where
-//! the frame changes, which picks out the moving objects), then one temporal
+//! convolutions (64 → 4 pixels), pooled (mean and max over space), then one temporal
 //! convolution over the frames, pooled again (mean and max over time): that vector is the
 //! clip's feature. Five linear heads read it:
 //!
@@ -81,7 +80,7 @@ impl JudgeConfig {
             conv1: conv(c0, c1),
             conv2: conv(c1, c2),
             conv3: conv(c2, c3),
-            temporal: Conv1dConfig::new(3 * c3, self.width, 3).with_padding(PaddingConfig1d::Explicit(1, 1)).init(device),
+            temporal: Conv1dConfig::new(2 * c3, self.width, 3).with_padding(PaddingConfig1d::Explicit(1, 1)).init(device),
             heads: HEAD_CLASSES.iter().map(|&n| LinearConfig::new(self.feature_len(), n).init(device)).collect(),
         }
     }
@@ -113,39 +112,20 @@ impl Judge {
     pub fn forward(&self, x: Tensor<5>) -> JudgeOutput {
         let [b, t, c, h, w] = x.dims();
         let x = x.reshape([b * t, c, h, w]);
-        let motion = motion_weights(x.clone()); // [b*t, 1, 16]
         let x = relu(self.conv0.forward(x)); // [b*t, c0, 32, 32]
         let x = relu(self.conv1.forward(x)); // [b*t, c1, 16, 16]
         let x = relu(self.conv2.forward(x)); // [b*t, c2, 8, 8]
         let x = relu(self.conv3.forward(x)); // [b*t, c3, 4, 4]
         let [_, c3, h3, w3] = x.dims();
         let x = x.reshape([b * t, c3, h3 * w3]);
-        let on_movers = (x.clone() * motion).sum_dim(2);
-        let pooled = Tensor::cat(vec![x.clone().mean_dim(2), x.max_dim(2), on_movers], 1); // [b*t, 3*c3, 1]
-        let per_frame = pooled.reshape([b, t, 3 * c3]).swap_dims(1, 2); // [b, 3*c3, t]
+        let pooled = Tensor::cat(vec![x.clone().mean_dim(2), x.max_dim(2)], 1); // [b*t, 2*c3, 1]
+        let per_frame = pooled.reshape([b, t, 2 * c3]).swap_dims(1, 2); // [b, 2*c3, t]
         let y = relu(self.temporal.forward(per_frame)); // [b, width, t]
         let [_, width, _] = y.dims();
         let features = Tensor::cat(vec![y.clone().mean_dim(2), y.max_dim(2)], 1).reshape([b, 2 * width]);
         let logits = self.heads.iter().map(|head| head.forward(features.clone())).collect();
         JudgeOutput { features, logits }
     }
-}
-
-/// Where things move in each looked-at frame, as weights over the last feature map's 4x4
-/// cells (summing to one; all zero where nothing moves): the change channels' magnitude summed
-/// per 16x16 block. Pooling features with them reads the moving objects (what the colour and
-/// kind heads are about) apart from the backdrop and fixtures, which global pooling mixes in.
-///
-/// # Shapes
-/// - `x`: `[frames, 6, 64, 64]` (RGB, then the change to the next looked-at frame)
-/// - returns `[frames, 1, 16]`
-fn motion_weights(x: Tensor<4>) -> Tensor<3> {
-    let [n, _, h, w] = x.dims();
-    let (bh, bw) = (h / 4, w / 4);
-    let change = x.narrow(1, 3, 3).abs().sum_dim(1).reshape([n, 4, bh, 4, bw]); // [n, 4, bh, 4, bw]
-    let cells = change.sum_dim(4).sum_dim(2).reshape([n, 1, 16]);
-    let total = cells.clone().sum_dim(2).add_scalar(1e-6); // [n, 1, 1]
-    cells / total
 }
 
 /// The judge's input for clips given as RGB frames (each `64 * 64 * 3` bytes, at least one).
