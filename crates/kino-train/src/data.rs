@@ -36,8 +36,9 @@ pub fn clip_from(seed: u64, distribution: &Distribution) -> anyhow::Result<Clip>
 }
 
 /// An endless stream of training clips from `first_seed` on, drawn from `distribution` and
-/// rendered ahead on `threads` threads. Thread `k` renders every `threads`-th seed and the stream takes from the threads in
-/// turn, so the clips come in seed order whatever the thread count.
+/// rendered ahead on `threads` threads. Thread `k` renders every `threads`-th seed and the
+/// stream takes from the threads in turn, so the clips come in seed order whatever the thread
+/// count.
 pub struct ClipStream {
     receivers: Vec<Receiver<anyhow::Result<Clip>>>,
     next: usize,

@@ -121,6 +121,11 @@ pub trait Task {
 /// Trains `task` as `args` say; returns the final model.
 pub fn train<T: Task>(task: &T, args: &TrainArgs) -> anyhow::Result<T::Model> {
     let plain = args.device()?;
+    // Read before any work, so a bad file is reported at once.
+    let distribution = match &args.distribution {
+        Some(path) => kino_world::sample::Distribution::load(path)?,
+        None => kino_world::sample::Distribution::default(),
+    };
     let device = plain.clone().autodiff();
     let checkpoint = Checkpoint::new(&args.out);
     let mut optimizer = AdamWConfig::new().with_weight_decay(0.0).init();
@@ -142,10 +147,6 @@ pub fn train<T: Task>(task: &T, args: &TrainArgs) -> anyhow::Result<T::Model> {
     }
     eprintln!("{}: {} parameters", T::NAME, model.num_params());
     let held_out: Vec<Clip> = (0..args.eval_clips as u64).map(|i| crate::data::clip(crate::data::HELD_OUT_SEED + i)).collect::<anyhow::Result<_>>()?;
-    let distribution = match &args.distribution {
-        Some(path) => kino_world::sample::Distribution::load(path)?,
-        None => kino_world::sample::Distribution::default(),
-    };
     let mut stream = ClipStream::start(state.clips_seen, args.render_threads, &distribution);
     // `step,clips_seen,train_seconds,loss` per step; appended to when resuming, new otherwise.
     let resumed = state.step > 0;
