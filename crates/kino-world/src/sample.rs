@@ -67,11 +67,10 @@ impl Distribution {
     /// their defaults, unknown ones are an error naming the field).
     pub fn load(path: &std::path::Path) -> Result<Distribution, crate::WorldError> {
         let text = std::fs::read_to_string(path).map_err(|e| crate::WorldError::io(path, e))?;
-        let de = &mut serde_json::Deserializer::from_str(&text);
-        serde_path_to_error::deserialize(de).map_err(|e| crate::WorldError::DistributionField {
+        crate::scene_file::from_json(&text).map_err(|(field, message)| crate::WorldError::DistributionField {
             path: path.display().to_string(),
-            field: e.path().to_string(),
-            message: e.inner().to_string(),
+            field,
+            message,
         })
     }
 }

@@ -6,13 +6,19 @@ use crate::error::WorldError;
 
 /// Parse a scene from JSON text, then [`validate`] it.
 pub fn parse_scene(json: &str) -> Result<Scene, WorldError> {
-    let de = &mut serde_json::Deserializer::from_str(json);
-    let scene: Scene = serde_path_to_error::deserialize(de).map_err(|e| {
-        let path = e.path().to_string();
-        WorldError::SceneField { field: if path.is_empty() { ".".into() } else { path }, message: e.into_inner().to_string() }
-    })?;
+    let scene: Scene = from_json(json).map_err(|(field, message)| WorldError::SceneField { field, message })?;
     validate(&scene)?;
     Ok(scene)
+}
+
+/// Parses `json`; on failure, the JSON path of the offending value (`.` for the whole
+/// document) and what is wrong with it.
+pub(crate) fn from_json<T: serde::de::DeserializeOwned>(json: &str) -> Result<T, (String, String)> {
+    let de = &mut serde_json::Deserializer::from_str(json);
+    serde_path_to_error::deserialize(de).map_err(|e| {
+        let path = e.path().to_string();
+        (if path.is_empty() { ".".into() } else { path }, e.into_inner().to_string())
+    })
 }
 
 fn finite(field: String, v: &[f32]) -> Result<(), WorldError> {
