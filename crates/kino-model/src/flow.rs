@@ -44,11 +44,39 @@ pub fn noised(x0: &JointLatents, noise: &JointLatents, t: &Tensor<1>) -> JointLa
     }
 }
 
-/// The rectified-flow loss at times `t` with noise `noise`.
-pub fn flow_loss(model: &Kino, x0: &JointLatents, noise: &JointLatents, t: Tensor<1>, cond: &Conditioning, audio_weight: f64) -> Result<FlowLoss, ShapeError> {
+/// Weights over the video latent cells that favour where the clip changes: each cell's
+/// distance from the clip's mean latent frame (over channels), divided by its mean over the
+/// clip, so moving objects count more than the still backdrop that fills most of the frame.
+/// `strength` 0 weighs every cell alike; the weights always average 1 per clip.
+///
+/// # Shapes
+/// - `video`: clean latents `[b, c, t, h, w]`; returns `[b, 1, t, h, w]`
+pub fn moving_weights(video: &Tensor<5>, strength: f64) -> Tensor<5> {
+    let [b, _, t, h, w] = video.dims();
+    let still = video.clone().mean_dim(2); // [b, c, 1, h, w]
+    let distance = (video.clone() - still).powi_scalar(2).mean_dim(1).sqrt(); // [b, 1, t, h, w]
+    let mean = distance.clone().reshape([b, t * h * w]).mean_dim(1).reshape([b, 1, 1, 1, 1]).add_scalar(1e-6);
+    (distance / mean).mul_scalar(strength).add_scalar(1.0).div_scalar(1.0 + strength)
+}
+
+/// The rectified-flow loss at times `t` with noise `noise`; `video_weights` (from
+/// [`moving_weights`]) weigh the video cells, `None` weighs them alike.
+pub fn flow_loss(
+    model: &Kino,
+    x0: &JointLatents,
+    noise: &JointLatents,
+    t: Tensor<1>,
+    cond: &Conditioning,
+    audio_weight: f64,
+    video_weights: Option<Tensor<5>>,
+) -> Result<FlowLoss, ShapeError> {
     let xt = noised(x0, noise, &t);
     let v = model.forward(&xt, t, cond)?;
-    let video = (v.video - (noise.video.clone() - x0.video.clone())).powi_scalar(2).mean();
+    let video_error = (v.video - (noise.video.clone() - x0.video.clone())).powi_scalar(2);
+    let video = match video_weights {
+        Some(weights) => (video_error * weights).mean(),
+        None => video_error.mean(),
+    };
     let audio = (v.audio - (noise.audio.clone() - x0.audio.clone())).powi_scalar(2).mean();
     Ok(FlowLoss { loss: video.clone() + audio.clone().mul_scalar(audio_weight), video, audio })
 }

@@ -212,10 +212,29 @@ fn flow_loss_is_finite_and_positive() {
     let model = config.init(&device);
     let x0 = latents(&config, 2, &device);
     let noise = x0.noise_like();
-    let loss = flow::flow_loss(&model, &x0, &noise, flow::sample_times(2, &device), &Conditioning::unconditional(), 1.0).expect("shapes");
+    let loss = flow::flow_loss(&model, &x0, &noise, flow::sample_times(2, &device), &Conditioning::unconditional(), 1.0, None).expect("shapes");
     let (total, video, audio) = (loss.loss.into_scalar::<f32>(), loss.video.into_scalar::<f32>(), loss.audio.into_scalar::<f32>());
     // A fresh model predicts zero, so each term is the mean square of e - x0: about 2.
     assert!(video > 1.0 && video < 3.0, "{video}");
     assert!(audio > 1.0 && audio < 3.0, "{audio}");
     assert!((total - video - audio).abs() < 1e-5);
+}
+
+#[test]
+fn moving_weights_favour_the_cells_that_change_and_average_one() {
+    let device = Device::flex();
+    // A still clip [1, 2, 3, 2, 2] with one cell (row 0, column 1) that changes over time.
+    let mut values = vec![0.5f32; 2 * 3 * 2 * 2];
+    for (frame, value) in [(0, -1.0), (1, 0.0), (2, 2.0)] {
+        values[frame * 4 + 1] = value; // channel 0, frame `frame`, cell (0, 1)
+    }
+    let video = Tensor::<5>::from_data(TensorData::new(values, [1, 2, 3, 2, 2]), &device);
+    let weights = flow::moving_weights(&video, 4.0);
+    assert_eq!(weights.dims(), [1, 1, 3, 2, 2]);
+    let w = weights.clone().into_data().to_vec::<f32>().expect("f32");
+    assert!((w.iter().sum::<f32>() / w.len() as f32 - 1.0).abs() < 1e-4, "{w:?}");
+    assert!(w[1] > 2.0 && w[0] < 0.5, "{w:?}");
+    // Strength 0 weighs every cell alike.
+    let alike = flow::moving_weights(&video, 0.0).into_data().to_vec::<f32>().expect("f32");
+    assert!(alike.iter().all(|w| (w - 1.0).abs() < 1e-5), "{alike:?}");
 }
