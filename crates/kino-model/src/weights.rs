@@ -35,6 +35,21 @@ pub fn load<M: Module>(mut module: M, path: &Path) -> Result<M, WeightsError> {
     Ok(module)
 }
 
+/// Like [`load`], for a module that has grown since `path` was written: tensors the file lacks
+/// keep `module`'s initial values (a new path that starts at zero, say), and their names are
+/// returned. A tensor of the wrong shape is still an error.
+pub fn load_growing<M: Module>(mut module: M, path: &Path) -> Result<(M, Vec<String>), WeightsError> {
+    if !path.exists() {
+        return Err(WeightsError::Missing { path: path.display().to_string() });
+    }
+    let mut store = SafetensorsStore::from_file(path).with_from_adapter(HalfPrecisionAdapter::new()).allow_partial(true);
+    let result = module.load_from(&mut store).map_err(|e| WeightsError::Store { path: path.display().to_string(), message: e.to_string() })?;
+    if !result.errors.is_empty() {
+        return Err(WeightsError::Store { path: path.display().to_string(), message: format!("errors {:?}", result.errors) });
+    }
+    Ok((module, result.missing.iter().map(|(p, _)| p.clone()).collect()))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

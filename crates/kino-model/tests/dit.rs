@@ -238,3 +238,48 @@ fn moving_weights_favour_the_cells_that_change_and_average_one() {
     let alike = flow::moving_weights(&video, 0.0).into_data().to_vec::<f32>().expect("f32");
     assert!(alike.iter().all(|w| (w - 1.0).abs() < 1e-5), "{alike:?}");
 }
+
+#[test]
+fn the_pooled_prompt_steers_every_block_and_a_dropped_prompt_adds_nothing() {
+    let device = Device::flex();
+    let config = KinoConfig::tiny();
+    assert!(config.pooled_text);
+    let mut model = perturbed(&config, &device);
+    // The same model without the pooled path: any difference comes from that path alone.
+    let mut without = model.clone();
+    let pool = model.text_pool.as_mut().expect("the tiny config pools the prompt");
+    pool.weight = burn::module::Param::from_tensor(Tensor::random(pool.weight.val().dims(), Distribution::Normal(0.0, 0.5), &device));
+    without.text_pool = None;
+    let x = latents(&config, 1, &device);
+    let t = Tensor::<1>::full([1], 0.5, &device);
+    let prompt = text(&config, 1, 3, &device);
+    let with_path = model.forward(&x, t.clone(), &Conditioning::text(prompt.clone())).expect("shapes");
+    let without_path = without.forward(&x, t.clone(), &Conditioning::text(prompt.clone())).expect("shapes");
+    assert!(max_abs_diff(with_path.video, without_path.video) > 1e-4, "the pooled prompt must change the velocity");
+    // A dropped prompt (every token hidden) is the unconditional branch, pooled path included.
+    let dropped = TextStates { states: prompt.states, mask: Tensor::<2, Bool>::full([1, 3], false, &device) };
+    let a = model.forward(&x, t.clone(), &Conditioning::text(dropped)).expect("shapes");
+    let b = model.forward(&x, t, &Conditioning::unconditional()).expect("shapes");
+    assert!(max_abs_diff(a.video, b.video) < 1e-5);
+}
+
+#[test]
+fn weights_from_before_the_pooled_prompt_load_into_a_model_that_has_it() {
+    let device = Device::flex();
+    let old_config = KinoConfig { pooled_text: false, ..KinoConfig::tiny() };
+    let old = perturbed(&old_config, &device);
+    let dir = std::env::temp_dir().join(format!("kino-dit-growing-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("dir");
+    let path = dir.join("generator.safetensors");
+    kino_model::weights::save_f16(&old, &path).expect("saves");
+    assert!(kino_model::weights::load(KinoConfig::tiny().init(&device), &path).is_err(), "a strict load names what is missing");
+    let (grown, fresh) = kino_model::weights::load_growing(KinoConfig::tiny().init(&device), &path).expect("loads");
+    assert_eq!(fresh, vec!["text_pool.weight".to_string()]);
+    // The new path starts at zero, so the grown model predicts what the old one did.
+    let x = latents(&old_config, 1, &device);
+    let t = Tensor::<1>::full([1], 0.5, &device);
+    let cond = Conditioning::text(text(&old_config, 1, 3, &device));
+    let (a, b) = (old.forward(&x, t.clone(), &cond).expect("shapes"), grown.forward(&x, t, &cond).expect("shapes"));
+    assert!(max_abs_diff(a.video, b.video) < 0.05, "only half precision may differ");
+    std::fs::remove_dir_all(&dir).ok();
+}

@@ -51,7 +51,8 @@ pub struct TrainArgs {
     #[arg(long)]
     pub fresh: bool,
     /// A released model folder (`kino-train export`) whose weights a new run starts from
-    /// instead of random ones (its optimiser state starts afresh).
+    /// instead of random ones (its optimiser state starts afresh; parameters the release lacks,
+    /// because the model has grown since, keep their initial values).
     #[arg(long)]
     pub init: Option<PathBuf>,
     /// Where the model trains: `flex` (CPU), `cuda` or `wgpu` (built with that feature).
@@ -141,8 +142,12 @@ pub fn train<T: Task>(task: &T, args: &TrainArgs) -> anyhow::Result<T::Model> {
     } else {
         state.clips_seen = args.first_seed;
         if let Some(release) = &args.init {
-            model = kino_model::weights::load(model, &release.join(T::RELEASE_FILE))?;
+            let (loaded, fresh) = kino_model::weights::load_growing(model, &release.join(T::RELEASE_FILE))?;
+            model = loaded;
             eprintln!("starting from the weights in {}", release.display());
+            if !fresh.is_empty() {
+                eprintln!("parameters the release lacks start from their initial values: {}", fresh.join(", "));
+            }
         }
     }
     eprintln!("{}: {} parameters", T::NAME, model.num_params());

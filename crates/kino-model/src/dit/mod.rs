@@ -52,6 +52,12 @@ pub struct KinoConfig {
     pub identity_width: usize,
     /// Sinusoidal frequencies of the timestep embedding.
     pub time_frequencies: usize,
+    /// Also add the prompt's mean token state (MiniLM's sentence embedding), projected, to the
+    /// timestep embedding that drives every block's AdaLN modulation: a direct global path for
+    /// setting, style and colours besides cross-attention, which a small model trained briefly
+    /// barely uses. Absent (false) in configs written before it existed.
+    #[serde(default)]
+    pub pooled_text: bool,
 }
 
 impl KinoConfig {
@@ -71,6 +77,7 @@ impl KinoConfig {
             text_width: TEXT_WIDTH,
             identity_width: 128,
             time_frequencies: 128,
+            pooled_text: true,
         }
     }
 
@@ -94,6 +101,7 @@ impl KinoConfig {
             text_width: 16,
             identity_width: 8,
             time_frequencies: 16,
+            pooled_text: true,
         }
     }
 
@@ -129,6 +137,9 @@ impl KinoConfig {
             modality: small([2, d]),
             time: TimestepEmbedding::new(d, self.time_frequencies, device),
             text_in: LinearConfig::new(self.text_width, d).init(device),
+            // Zero and without bias: a new model starts as if it had no such path, and a dropped
+            // prompt (all tokens hidden) adds exactly nothing, like the unconditional branch.
+            text_pool: self.pooled_text.then(|| LinearConfig::new(self.text_width, d).with_bias(false).with_initializer(Initializer::Zeros).init(device)),
             identity_in: LinearConfig::new(self.identity_width, d).init(device),
             null_token: small([1, d]),
             blocks: (0..self.depth).map(|_| DitBlockConfig { width: d, heads: self.heads, mlp_ratio: self.mlp_ratio }.init(device)).collect(),
@@ -234,6 +245,8 @@ pub struct Kino {
     pub modality: Param<Tensor<2>>,
     pub time: TimestepEmbedding,
     pub text_in: Linear,
+    /// The prompt's mean token state into the timestep embedding (`KinoConfig::pooled_text`).
+    pub text_pool: Option<Linear>,
     pub identity_in: Linear,
     /// `[1, width]`: always in the context, the only thing there when the prompt is dropped.
     pub null_token: Param<Tensor<2>>,
@@ -292,6 +305,10 @@ impl Kino {
         let [_, na, _] = audio.dims();
         let tokens = Tensor::cat(vec![video, audio], 1) + self.positions.val().reshape([1, nv + na, d]); // [b, n, d]
         let c = self.time.forward(t); // [b, d]
+        let c = match (&self.text_pool, &cond.text) {
+            (Some(pool), Some(text)) => c + pool.forward(mean_token(text)),
+            _ => c,
+        };
         let (context, hidden) = self.context(cond, b, &x.video.device());
         let tokens = self.blocks.iter().fold(tokens, |x, block| block.forward(x, c.clone(), context.clone(), hidden.clone()));
         let m = self.modulation_out.forward(silu(c)).reshape([b, 2, d]);
@@ -321,4 +338,15 @@ impl Kino {
         let [_, n, _] = context.dims();
         (context, Tensor::cat(visible, 1).bool_not().reshape([b, 1, 1, n]))
     }
+}
+
+/// The mean of the visible token states; zero where every token is hidden (a dropped prompt).
+///
+/// # Shapes
+/// - `text.states`: `[b, n, w]`, `text.mask`: `[b, n]`; returns `[b, w]`
+fn mean_token(text: &TextStates) -> Tensor<2> {
+    let [b, n, w] = text.states.dims();
+    let visible = text.mask.clone().float().reshape([b, n, 1]);
+    let count = visible.clone().sum_dim(1).clamp_min(1.0).reshape([b, 1]);
+    (text.states.clone() * visible).sum_dim(1).reshape([b, w]) / count
 }
