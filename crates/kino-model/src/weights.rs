@@ -22,15 +22,10 @@ pub fn save_f16<M: Module>(module: &M, path: &Path) -> Result<(), WeightsError> 
 }
 
 /// Reads `path` (written by [`save_f16`]) into `module`, which must have the same structure.
-pub fn load<M: Module>(mut module: M, path: &Path) -> Result<M, WeightsError> {
-    if !path.exists() {
-        return Err(WeightsError::Missing { path: path.display().to_string() });
-    }
-    let mut store = SafetensorsStore::from_file(path).with_from_adapter(HalfPrecisionAdapter::new());
-    let result = module.load_from(&mut store).map_err(|e| WeightsError::Store { path: path.display().to_string(), message: e.to_string() })?;
-    if !result.missing.is_empty() || !result.errors.is_empty() {
-        let missing: Vec<&str> = result.missing.iter().map(|(p, _)| p.as_str()).collect();
-        return Err(WeightsError::Store { path: path.display().to_string(), message: format!("missing tensors {missing:?}, errors {:?}", result.errors) });
+pub fn load<M: Module>(module: M, path: &Path) -> Result<M, WeightsError> {
+    let (module, missing) = load_growing(module, path)?;
+    if !missing.is_empty() {
+        return Err(WeightsError::Store { path: path.display().to_string(), message: format!("missing tensors {missing:?}") });
     }
     Ok(module)
 }
