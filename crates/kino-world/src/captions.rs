@@ -4,7 +4,7 @@
 //! templates that word those facts differently. Every caption names every object kind in the
 //! scene, so a prompt built from any of them asks for everything the clip shows.
 
-use kino_core::scene::{Framing, Material, Object, ObjectKind, Scene, Style};
+use kino_core::scene::{Framing, Material, Object, ObjectKind, Scene, Setting, Style};
 
 use crate::fixtures::Part;
 use crate::physics::{EventKind, Shape, ShotOutcome, Simulation};
@@ -84,7 +84,11 @@ pub fn motion(scene: &Scene, sim: &Simulation, i: usize) -> String {
     }
     let bounces = events.iter().filter(|e| e.kind == EventKind::Impact && e.other == Part::Floor && e.speed > 0.6).count();
     if bounces >= 2 && !is_box {
-        parts.push(if bounces <= 4 { format!("bounces {} times", number(bounces)) } else { "bounces again and again".into() });
+        parts.push(match bounces {
+            2 => "bounces twice".into(),
+            3 | 4 => format!("bounces {} times", number(bounces)),
+            _ => "bounces again and again".into(),
+        });
     } else if bounces == 1 {
         parts.push("lands on the floor".into());
     }
@@ -190,6 +194,17 @@ fn camera_phrase(scene: &Scene) -> String {
 }
 
 /// Several different captions for one simulated scene.
+/// Where things happen, told by what they land on ("on the wooden floor of a gym"): the words
+/// people use in prompts, which the setting's name alone does not teach.
+fn ground_phrase(setting: Setting) -> &'static str {
+    match setting {
+        Setting::Gym => "on the wooden floor of a gym",
+        Setting::Park => "on the grass of a park",
+        Setting::Studio => "on the grey floor of a bare studio",
+        Setting::Poolside => "on the tiles beside a swimming pool",
+    }
+}
+
 pub fn captions(scene: &Scene, sim: &Simulation) -> Vec<String> {
     let mut rng = Rng::stream(scene.seed, "captions");
     let n = scene.objects.len();
@@ -210,7 +225,7 @@ pub fn captions(scene: &Scene, sim: &Simulation) -> Vec<String> {
         m.push_str(joiner);
         m.push_str(&join_and(&clauses[1..]));
     }
-    out.push(format!("{m}, {} {}.", scene.setting.phrase(), scene.style.phrase()));
+    out.push(format!("{m}, {} {}.", ground_phrase(scene.setting), scene.style.phrase()));
     // 3: short and count-led.
     let count = n;
     let things = if scene.objects.iter().all(|o| o.kind == ObjectKind::Avatar) { "figure" } else { "thing" };

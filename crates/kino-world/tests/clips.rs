@@ -123,6 +123,7 @@ fn every_caption_names_every_object() {
         let clip = render_clip(&scene, &settings).expect("valid");
         assert!(clip.captions.len() >= 4);
         for c in &clip.captions {
+            assert!(!c.contains("bounces two times"), "seed {seed}: two bounces are told as \"twice\": {c:?}");
             for o in &scene.objects {
                 assert!(c.contains(o.kind.noun()), "seed {seed}: caption {c:?} does not name the {}", o.kind.noun());
                 if o.kind != ObjectKind::Avatar {
@@ -132,6 +133,9 @@ fn every_caption_names_every_object() {
         }
         let distinct: std::collections::BTreeSet<_> = clip.captions.iter().collect();
         assert_eq!(distinct.len(), clip.captions.len(), "seed {seed}: repeated captions");
+        if scene.setting == Setting::Gym && !scene.objects.is_empty() {
+            assert!(clip.captions.iter().any(|c| c.contains("on the wooden floor of a gym")), "seed {seed}: {:?}", clip.captions);
+        }
     }
 }
 
