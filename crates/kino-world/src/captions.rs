@@ -193,7 +193,6 @@ fn camera_phrase(scene: &Scene) -> String {
     parts.join(", ")
 }
 
-/// Several different captions for one simulated scene.
 /// Where things happen, told by what they land on ("on the wooden floor of a gym"): the words
 /// people use in prompts, which the setting's name alone does not teach.
 fn ground_phrase(setting: Setting) -> &'static str {
@@ -205,6 +204,7 @@ fn ground_phrase(setting: Setting) -> &'static str {
     }
 }
 
+/// Several different captions for one simulated scene.
 pub fn captions(scene: &Scene, sim: &Simulation) -> Vec<String> {
     let mut rng = Rng::stream(scene.seed, "captions");
     let n = scene.objects.len();
