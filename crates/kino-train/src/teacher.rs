@@ -88,6 +88,11 @@ fn frozen(args: &TeacherArgs, plain: &Device) -> anyhow::Result<(VideoVae, Audio
 impl TeacherTask {
     /// The task with its frozen parts on `plain`, the training device without autodiff.
     pub fn new(args: &TeacherArgs, plain: &Device) -> anyhow::Result<Self> {
+        anyhow::ensure!(
+            args.moving_weight.is_finite() && args.moving_weight >= 0.0,
+            "--moving-weight must be 0 or more (0 weighs all latent cells alike), not {}",
+            args.moving_weight
+        );
         let (vae, audio, text) = frozen(args, plain)?;
         let plain = plain.clone();
         // Latent scales from 16 clips that training never sees (fixed seeds, so a resumed run
