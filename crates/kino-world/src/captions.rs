@@ -204,6 +204,33 @@ fn ground_phrase(setting: Setting) -> &'static str {
     }
 }
 
+/// The same place in the fewest words ("on a wooden floor"), as a short prompt says it.
+fn short_ground_phrase(setting: Setting) -> &'static str {
+    match setting {
+        Setting::Gym => "on a wooden floor",
+        Setting::Park => "on the grass",
+        Setting::Studio => "on a grey studio floor",
+        Setting::Poolside => "beside a swimming pool",
+    }
+}
+
+/// One object as a one-line prompt names it: "a red rubber ball" (no size), or "the second red
+/// ball" where the scene holds several alike.
+fn plain_subject(scene: &Scene, i: usize) -> String {
+    let o = &scene.objects[i];
+    let alike = scene.objects.iter().filter(|p| p.kind == o.kind && p.colour == o.colour).count();
+    if alike > 1 || o.kind == ObjectKind::Avatar {
+        return if o.kind == ObjectKind::Avatar { format!("a {}", object_phrase(o, false)) } else { subject(scene, i) };
+    }
+    let mut words = vec![o.colour.name()];
+    if matches!(o.kind, ObjectKind::Ball | ObjectKind::Cube) {
+        words.push(o.material.adjective());
+    }
+    words.push(o.kind.noun());
+    let p = words.join(" ");
+    format!("{} {p}", article(&p))
+}
+
 /// Several different captions for one simulated scene.
 pub fn captions(scene: &Scene, sim: &Simulation) -> Vec<String> {
     let mut rng = Rng::stream(scene.seed, "captions");
@@ -256,6 +283,11 @@ pub fn captions(scene: &Scene, sim: &Simulation) -> Vec<String> {
         })
         .collect();
     out.push(format!("With sound: {} {}.", join_and(&sound), scene.setting.phrase()));
+    // 6: one plain sentence, the way short prompts are written ("a red rubber ball bounces
+    // twice on a wooden floor"): no size, no style, the place told by its ground.
+    let plain: Vec<String> = (0..n).map(|i| format!("{} {}", plain_subject(scene, i), motions[i])).collect();
+    let ground = if rng.chance(0.5) { short_ground_phrase(scene.setting) } else { ground_phrase(scene.setting) };
+    out.push(format!("{} {ground}.", capitalise(&join_and(&plain))));
     out
 }
 

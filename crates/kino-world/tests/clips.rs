@@ -117,6 +117,7 @@ fn clips_have_the_asked_shape() {
 
 #[test]
 fn every_caption_names_every_object() {
+    let mut lone_balls = 0;
     for seed in 0..60 {
         let scene = sample(seed, &Distribution { objects: [1, 4], ..Distribution::default() });
         let settings = RenderSettings { width: 8, height: 8, ..RenderSettings::default() };
@@ -136,7 +137,17 @@ fn every_caption_names_every_object() {
         if scene.setting == Setting::Gym && !scene.objects.is_empty() {
             assert!(clip.captions.iter().any(|c| c.contains("on the wooden floor of a gym")), "seed {seed}: {:?}", clip.captions);
         }
+        // A lone ball is also told in one short line, as prompts are written.
+        if let [o] = scene.objects.as_slice()
+            && o.kind == ObjectKind::Ball
+        {
+            lone_balls += 1;
+            let ball = format!("{} {} ball ", o.colour.name(), o.material.adjective());
+            let one_line = |c: &&String| (c.starts_with(&format!("A {ball}")) || c.starts_with(&format!("An {ball}"))) && c.matches('.').count() == 1;
+            assert!(clip.captions.iter().any(|c| one_line(&c)), "seed {seed}: no one-line caption: {:?}", clip.captions);
+        }
     }
+    assert!(lone_balls > 0, "no scene of one ball among the seeds");
 }
 
 #[test]
