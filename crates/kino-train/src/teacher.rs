@@ -135,7 +135,8 @@ impl TeacherTask {
             .collect();
         let text = self.text.encode(&prompts)?;
         let [b, n] = text.mask.dims();
-        let mut mask = text.mask.into_data().try_to_vec::<bool>().map_err(|e| anyhow::anyhow!("{e:?}"))?;
+        // Through Int: backends store bools differently (wgpu as u32), Int reads back on all.
+        let mut mask: Vec<bool> = text.mask.int().into_data().iter::<i64>().map(|v| v != 0).collect();
         if drop {
             let coins = Tensor::<1>::random([b], Distribution::Default, plain).into_data().try_to_vec::<f32>().map_err(|e| anyhow::anyhow!("{e:?}"))?;
             for (i, coin) in coins.iter().enumerate() {

@@ -38,6 +38,11 @@ pub struct TrainArgs {
     /// sample more cleanly than the last noisy steps of a constant rate.
     #[arg(long)]
     pub final_lr: Option<f64>,
+    /// Train for this many minutes of wall time in this run instead of to a step count (which
+    /// still caps it): the cosine to `--final-lr` then runs over the time, so a run on a machine
+    /// lent for a fixed time ends annealed whatever its speed turns out to be.
+    #[arg(long)]
+    pub minutes: Option<f64>,
     /// Save a checkpoint every this many steps (and at the end).
     #[arg(long, default_value_t = 100)]
     pub save_every: usize,
@@ -93,12 +98,33 @@ impl TrainArgs {
     /// then constant, or a cosine down to `final_lr` at step `steps`.
     pub fn learning_rate(&self, step: usize) -> f64 {
         let warmup = self.warmup.max(1);
+        let progress = step.saturating_sub(warmup) as f64 / self.steps.saturating_sub(warmup).max(1) as f64;
+        self.rate_at(step, progress)
+    }
+
+    /// The learning rate of step `step` when `seconds` of a `--minutes` run have passed: the
+    /// same warm-up, then the cosine over the run's time instead of its steps.
+    pub fn timed_learning_rate(&self, step: usize, seconds: f64) -> f64 {
+        match self.minutes {
+            Some(minutes) => self.rate_at(step, seconds / (minutes * 60.0).max(1e-9)),
+            None => self.learning_rate(step),
+        }
+    }
+
+    /// The warm-up by `step`, then the cosine at `progress` (0 to 1) of the decay.
+    fn rate_at(&self, step: usize, progress: f64) -> f64 {
+        let warmup = self.warmup.max(1);
         if step < warmup {
             return self.lr * (step + 1) as f64 / warmup as f64;
         }
         let Some(last) = self.final_lr else { return self.lr };
-        let progress = ((step - warmup) as f64 / self.steps.saturating_sub(warmup).max(1) as f64).min(1.0);
+        let progress = progress.clamp(0.0, 1.0);
         last + (self.lr - last) * 0.5 * (1.0 + (std::f64::consts::PI * progress).cos())
+    }
+
+    /// Whether this run is over after `step` steps and `seconds` of it.
+    fn done(&self, step: usize, seconds: f64) -> bool {
+        step >= self.steps || self.minutes.is_some_and(|m| seconds >= m * 60.0)
     }
 }
 
@@ -127,6 +153,7 @@ pub fn train<T: Task>(task: &T, args: &TrainArgs) -> anyhow::Result<T::Model> {
         Some(path) => kino_world::sample::Distribution::load(path)?,
         None => kino_world::sample::Distribution::default(),
     };
+    anyhow::ensure!(args.minutes.is_none_or(|m| m.is_finite() && m > 0.0), "--minutes must be more than 0");
     let device = plain.clone().autodiff();
     let checkpoint = Checkpoint::new(&args.out);
     let mut optimizer = AdamWConfig::new().with_weight_decay(0.0).init();
@@ -173,13 +200,13 @@ pub fn train<T: Task>(task: &T, args: &TrainArgs) -> anyhow::Result<T::Model> {
     let train_seconds_before = state.train_seconds;
     let (mut window_loss, mut window_steps) = (0.0, 0usize);
     let mut clips_this_run = 0usize;
-    while state.step < args.steps {
+    while !args.done(state.step, started.elapsed().as_secs_f64()) {
         let clips = stream.next_batch(args.batch)?;
         let (loss, metrics) = task.loss(&model, &clips, &device)?;
         let loss_value = f64::from(loss.clone().into_scalar::<f32>());
         anyhow::ensure!(loss_value.is_finite(), "the loss is {loss_value} at step {}", state.step);
         let grads = GradientsParams::from_grads(loss.backward(), &model);
-        let lr = args.learning_rate(state.step);
+        let lr = args.timed_learning_rate(state.step, started.elapsed().as_secs_f64());
         model = optimizer.step(lr, model, grads);
         state.step += 1;
         state.clips_seen += clips.len() as u64;
@@ -192,7 +219,7 @@ pub fn train<T: Task>(task: &T, args: &TrainArgs) -> anyhow::Result<T::Model> {
         bar.set_message(format!("loss {loss_value:.4} {} | {:.2} clips/s", shown.join(" "), clips_this_run as f64 / elapsed));
         bar.set_position(state.step as u64);
         writeln!(log, "{},{},{:.1},{loss_value}", state.step, state.clips_seen, state.train_seconds)?;
-        let last = state.step == args.steps;
+        let last = args.done(state.step, elapsed);
         if state.step.is_multiple_of(10) || last {
             state.history.push((state.step, window_loss / window_steps as f64));
             if bar.is_hidden() {
@@ -276,5 +303,23 @@ mod tests {
         assert!((a.learning_rate(2000) - 1e-5).abs() < 1e-12);
         let rates: Vec<f64> = (50..=1050).map(|s| a.learning_rate(s)).collect();
         assert!(rates.windows(2).all(|w| w[1] <= w[0]), "the rate only falls");
+    }
+
+    #[test]
+    fn a_timed_run_anneals_over_its_minutes_and_ends_when_they_are_spent() {
+        let a = args(&["--final-lr", "1e-5", "--minutes", "10"]);
+        // Still warming up at step 10, however long that took.
+        assert!((a.timed_learning_rate(10, 120.0) - 1e-3 * 11.0 / 50.0).abs() < 1e-12);
+        assert!((a.timed_learning_rate(100, 0.0) - 1e-3).abs() < 1e-12);
+        assert!((a.timed_learning_rate(100, 300.0) - (1e-3 + 1e-5) / 2.0).abs() < 1e-12);
+        assert!((a.timed_learning_rate(100, 600.0) - 1e-5).abs() < 1e-12);
+        assert!(!a.done(100, 599.0));
+        assert!(a.done(100, 600.0));
+        // The step count (1050 here) still caps a timed run.
+        assert!(a.done(1050, 1.0));
+        // Without --minutes the rate follows the steps and time does not end the run.
+        let b = args(&["--final-lr", "1e-5"]);
+        assert_eq!(b.timed_learning_rate(550, 1e6), b.learning_rate(550));
+        assert!(!b.done(10, 1e9));
     }
 }
