@@ -41,7 +41,7 @@ pub struct TrainArgs {
     /// Train for this many minutes of wall time in this run instead of to a step count (which
     /// still caps it): the cosine to `--final-lr` then runs over the time, so a run on a machine
     /// lent for a fixed time ends annealed whatever its speed turns out to be.
-    #[arg(long)]
+    #[arg(long, value_parser = positive_minutes)]
     pub minutes: Option<f64>,
     /// Save a checkpoint every this many steps (and at the end).
     #[arg(long, default_value_t = 100)]
@@ -75,6 +75,14 @@ pub struct TrainArgs {
     /// Threads rendering training clips ahead of the model.
     #[arg(long, default_value_t = 1)]
     pub render_threads: usize,
+}
+
+/// `--minutes`: a finite number above 0, refused before anything is loaded or written.
+fn positive_minutes(text: &str) -> Result<f64, String> {
+    match text.parse::<f64>() {
+        Ok(m) if m.is_finite() && m > 0.0 => Ok(m),
+        _ => Err(format!("`{text}` is not a number of minutes above 0")),
+    }
 }
 
 impl TrainArgs {
@@ -153,7 +161,6 @@ pub fn train<T: Task>(task: &T, args: &TrainArgs) -> anyhow::Result<T::Model> {
         Some(path) => kino_world::sample::Distribution::load(path)?,
         None => kino_world::sample::Distribution::default(),
     };
-    anyhow::ensure!(args.minutes.is_none_or(|m| m.is_finite() && m > 0.0), "--minutes must be more than 0");
     let device = plain.clone().autodiff();
     let checkpoint = Checkpoint::new(&args.out);
     let mut optimizer = AdamWConfig::new().with_weight_decay(0.0).init();
@@ -321,5 +328,8 @@ mod tests {
         let b = args(&["--final-lr", "1e-5"]);
         assert_eq!(b.timed_learning_rate(550, 1e6), b.learning_rate(550));
         assert!(!b.done(10, 1e9));
+        for bad in ["0", "-3", "NaN", "inf", "soon"] {
+            assert!(Cli::try_parse_from(["test", "--out", "x", "--minutes", bad]).is_err(), "--minutes {bad} was taken");
+        }
     }
 }
