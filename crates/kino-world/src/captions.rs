@@ -219,8 +219,11 @@ fn short_ground_phrase(setting: Setting) -> &'static str {
 fn plain_subject(scene: &Scene, i: usize) -> String {
     let o = &scene.objects[i];
     let alike = scene.objects.iter().filter(|p| p.kind == o.kind && p.colour == o.colour).count();
-    if alike > 1 || o.kind == ObjectKind::Avatar {
-        return if o.kind == ObjectKind::Avatar { format!("a {}", object_phrase(o, false)) } else { subject(scene, i) };
+    if o.kind == ObjectKind::Avatar {
+        return format!("a {}", object_phrase(o, false));
+    }
+    if alike > 1 {
+        return subject(scene, i);
     }
     let mut words = vec![o.colour.name()];
     if matches!(o.kind, ObjectKind::Ball | ObjectKind::Cube) {
