@@ -24,13 +24,14 @@ pub struct FlowLoss {
     pub audio: Tensor<1>,
 }
 
-/// Flow times for training: logit-normal (`sigmoid(N(0, 1))`), which spends more samples on
-/// the middle of the path, where the velocity is hardest to predict.
+/// Flow times for training: logit-normal (`sigmoid(N(mean, 1))`), which spends more samples on
+/// the middle of the path, where the velocity is hardest to predict. A positive `mean` moves
+/// them toward the noise end (t = 1), where the prompt is most of what the model can go on.
 ///
 /// # Shapes
 /// - returns `[batch]`
-pub fn sample_times(batch: usize, device: &Device) -> Tensor<1> {
-    burn::tensor::activation::sigmoid(Tensor::<1>::random([batch], Distribution::Normal(0.0, 1.0), device))
+pub fn sample_times(batch: usize, mean: f64, device: &Device) -> Tensor<1> {
+    burn::tensor::activation::sigmoid(Tensor::<1>::random([batch], Distribution::Normal(mean, 1.0), device))
 }
 
 /// `x_t = (1 - t) x0 + t noise` for per-sample times `t: [batch]`.

@@ -212,7 +212,7 @@ fn flow_loss_is_finite_and_positive() {
     let model = config.init(&device);
     let x0 = latents(&config, 2, &device);
     let noise = x0.noise_like();
-    let loss = flow::flow_loss(&model, &x0, &noise, flow::sample_times(2, &device), &Conditioning::unconditional(), 1.0, None).expect("shapes");
+    let loss = flow::flow_loss(&model, &x0, &noise, flow::sample_times(2, 0.0, &device), &Conditioning::unconditional(), 1.0, None).expect("shapes");
     let (total, video, audio) = (loss.loss.into_scalar::<f32>(), loss.video.into_scalar::<f32>(), loss.audio.into_scalar::<f32>());
     // A fresh model predicts zero, so each term is the mean square of e - x0: about 2.
     assert!(video > 1.0 && video < 3.0, "{video}");
@@ -231,11 +231,11 @@ fn moving_weights_favour_the_cells_that_change_and_average_one() {
     let video = Tensor::<5>::from_data(TensorData::new(values, [1, 2, 3, 2, 2]), &device);
     let weights = flow::moving_weights(&video, 4.0);
     assert_eq!(weights.dims(), [1, 1, 3, 2, 2]);
-    let w = weights.clone().into_data().to_vec::<f32>().expect("f32");
+    let w = weights.clone().into_data().try_to_vec::<f32>().expect("f32");
     assert!((w.iter().sum::<f32>() / w.len() as f32 - 1.0).abs() < 1e-4, "{w:?}");
     assert!(w[1] > 2.0 && w[0] < 0.5, "{w:?}");
     // Strength 0 weighs every cell alike.
-    let alike = flow::moving_weights(&video, 0.0).into_data().to_vec::<f32>().expect("f32");
+    let alike = flow::moving_weights(&video, 0.0).into_data().try_to_vec::<f32>().expect("f32");
     assert!(alike.iter().all(|w| (w - 1.0).abs() < 1e-5), "{alike:?}");
 }
 
@@ -282,4 +282,17 @@ fn weights_from_before_the_pooled_prompt_load_into_a_model_that_has_it() {
     let (a, b) = (old.forward(&x, t.clone(), &cond).expect("shapes"), grown.forward(&x, t, &cond).expect("shapes"));
     assert!(max_abs_diff(a.video, b.video) < 0.05, "only half precision may differ");
     std::fs::remove_dir_all(&dir).ok();
+}
+
+#[test]
+fn training_times_centre_where_they_are_asked_to() {
+    let device = Device::flex();
+    let logit_mean = |mean: f64| {
+        let t = flow::sample_times(8192, mean, &device).into_data().try_to_vec::<f32>().expect("f32");
+        assert!(t.iter().all(|&x| x > 0.0 && x < 1.0), "times stay inside (0, 1)");
+        t.iter().map(|&x| f64::from(x / (1.0 - x)).ln()).sum::<f64>() / t.len() as f64
+    };
+    assert!(logit_mean(0.0).abs() < 0.05, "{}", logit_mean(0.0));
+    // A positive centre spends more of training near the noise end.
+    assert!((logit_mean(1.0) - 1.0).abs() < 0.05, "{}", logit_mean(1.0));
 }

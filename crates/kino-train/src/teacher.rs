@@ -46,6 +46,10 @@ pub struct TeacherArgs {
     /// objects) than the still backdrop (`flow::moving_weights`); 0 weighs all cells alike.
     #[arg(long, default_value_t = 0.0)]
     pub moving_weight: f64,
+    /// Centre of the training times' logit-normal (`flow::sample_times`): above 0 trains more
+    /// on noisy times, where the model must read the prompt to know what to draw.
+    #[arg(long, default_value_t = 0.0, allow_negative_numbers = true)]
+    pub time_mean: f64,
 }
 
 /// What the teacher's checkpoint records besides the transformer's config.
@@ -61,6 +65,9 @@ pub struct TeacherConfig {
     /// Strength of the video loss's weighting toward moving cells (0: none).
     #[serde(default)]
     pub moving_weight: f64,
+    /// Centre of the training times' logit-normal (0: the middle of the path).
+    #[serde(default)]
+    pub time_mean: f64,
 }
 
 pub struct TeacherTask {
@@ -93,6 +100,7 @@ impl TeacherTask {
             "--moving-weight must be 0 or more (0 weighs all latent cells alike), not {}",
             args.moving_weight
         );
+        anyhow::ensure!(args.time_mean.is_finite(), "--time-mean must be a number, not {}", args.time_mean);
         let (vae, audio, text) = frozen(args, plain)?;
         let plain = plain.clone();
         // Latent scales from 16 clips that training never sees (fixed seeds, so a resumed run
@@ -114,6 +122,7 @@ impl TeacherTask {
             audio_scale: round(sa),
             audio_weight: 1.0,
             moving_weight: args.moving_weight,
+            time_mean: args.time_mean,
         };
         eprintln!("latent std: video {sv:.4}, audio {sa:.4}");
         Ok(TeacherTask { config, vae, audio, text, drop_prompt: args.drop_prompt, counter: Cell::new(0), plain })
@@ -186,7 +195,7 @@ impl Task for TeacherTask {
     fn loss(&self, model: &Kino, clips: &[Clip], device: &Device) -> anyhow::Result<(Tensor<1>, Vec<(&'static str, f64)>)> {
         let (x0, text) = self.encode(clips, device, true)?;
         let noise = x0.noise_like();
-        let t = flow::sample_times(clips.len(), device);
+        let t = flow::sample_times(clips.len(), self.config.time_mean, device);
         let weights = (self.config.moving_weight > 0.0).then(|| flow::moving_weights(&x0.video, self.config.moving_weight));
         let loss = flow::flow_loss(model, &x0, &noise, t, &Conditioning::text(text), self.config.audio_weight, weights)?;
         let video = f64::from(loss.video.into_scalar::<f32>());
