@@ -30,15 +30,21 @@ fn capitalise(s: &str) -> String {
 
 /// The objects' noun phrase, e.g. "small red wooden cube" (without an article).
 pub fn object_phrase(o: &Object, detailed: bool) -> String {
-    let mut words: Vec<&str> = Vec::new();
-    if detailed && o.kind != ObjectKind::Avatar {
-        words.push(o.size.name());
-    }
+    noun_phrase(o, detailed, detailed)
+}
+
+/// "[size] colour [material] noun", the size and the material (of balls and cubes) where asked;
+/// an avatar is always "character in a <colour> shirt".
+fn noun_phrase(o: &Object, size: bool, material: bool) -> String {
     if o.kind == ObjectKind::Avatar {
         return format!("character in {} {} shirt", article(o.colour.name()), o.colour.name());
     }
+    let mut words: Vec<&str> = Vec::new();
+    if size {
+        words.push(o.size.name());
+    }
     words.push(o.colour.name());
-    if detailed && matches!(o.kind, ObjectKind::Ball | ObjectKind::Cube) {
+    if material && matches!(o.kind, ObjectKind::Ball | ObjectKind::Cube) {
         words.push(o.material.adjective());
     }
     words.push(o.kind.noun());
@@ -219,18 +225,10 @@ fn short_ground_phrase(setting: Setting) -> &'static str {
 fn plain_subject(scene: &Scene, i: usize) -> String {
     let o = &scene.objects[i];
     let alike = scene.objects.iter().filter(|p| p.kind == o.kind && p.colour == o.colour).count();
-    if o.kind == ObjectKind::Avatar {
-        return format!("a {}", object_phrase(o, false));
-    }
-    if alike > 1 {
+    if alike > 1 && o.kind != ObjectKind::Avatar {
         return subject(scene, i);
     }
-    let mut words = vec![o.colour.name()];
-    if matches!(o.kind, ObjectKind::Ball | ObjectKind::Cube) {
-        words.push(o.material.adjective());
-    }
-    words.push(o.kind.noun());
-    let p = words.join(" ");
+    let p = noun_phrase(o, false, true);
     format!("{} {p}", article(&p))
 }
 
