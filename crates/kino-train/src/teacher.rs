@@ -14,7 +14,7 @@ use std::cell::Cell;
 use std::path::{Path, PathBuf};
 
 use anyhow::Context;
-use burn::tensor::{Bool, Device, Distribution, Tensor, TensorData};
+use burn::tensor::{Bool, Device, Distribution, Tensor};
 use kino_model::audio_vae::{AudioVae, AudioVaeConfig};
 use kino_model::dit::{Conditioning, JointLatents, Kino, KinoConfig};
 use kino_model::flow::{self, Guided, Sampler};
@@ -143,23 +143,14 @@ impl TeacherTask {
             })
             .collect();
         let text = self.text.encode(&prompts)?;
-        let [b, n] = text.mask.dims();
-        // Through Int: backends store bools differently (wgpu as u32), Int reads back on all.
-        let mut mask: Vec<bool> = text.mask.int().into_data().iter::<i64>().map(|v| v != 0).collect();
+        let [b, _] = text.mask.dims();
+        let mut mask = text.mask;
         if drop {
-            let coins = Tensor::<1>::random([b], Distribution::Default, plain).into_data().try_to_vec::<f32>().map_err(|e| anyhow::anyhow!("{e:?}"))?;
-            for (i, coin) in coins.iter().enumerate() {
-                if f64::from(*coin) < self.drop_prompt {
-                    mask[i * n..(i + 1) * n].fill(false);
-                }
-            }
+            mask = hide_dropped(mask, Tensor::random([b], Distribution::Default, plain), self.drop_prompt);
         }
         let to = |x: Tensor<5>| Tensor::<5>::from_data(x.into_data(), device);
         let latents = JointLatents { video: to(video), audio: Tensor::from_data(audio.into_data(), device) };
-        let text = TextStates {
-            states: Tensor::from_data(text.states.into_data(), device),
-            mask: Tensor::<2, Bool>::from_data(TensorData::new(mask, [b, n]), device),
-        };
+        let text = TextStates { states: Tensor::from_data(text.states.into_data(), device), mask: Tensor::<2, Bool>::from_data(mask.into_data(), device) };
         Ok((latents, text))
     }
 
@@ -228,5 +219,29 @@ impl Task for TeacherTask {
         std::fs::write(out.join(format!("sample-{step:06}.txt")), format!("{prompt}\n"))?;
         // How much the prompt lowers the loss: near 0, the model ignores the text.
         Ok(vec![("flow_loss".into(), total), ("prompt_gain".into(), unprompted - total), ("prompt_gain_t95".into(), noisy_gain)])
+    }
+}
+
+/// `mask` with every token of prompt `i` hidden where `coins[i] < chance`: the prompts dropped
+/// for classifier-free guidance, decided on the device.
+///
+/// # Shapes
+/// - `mask`: `[b, n]`, `coins`: `[b]` in `[0, 1)`; returns `[b, n]`
+fn hide_dropped(mask: Tensor<2, Bool>, coins: Tensor<1>, chance: f64) -> Tensor<2, Bool> {
+    let [b, n] = mask.dims();
+    mask.bool_and(coins.greater_equal_elem(chance).reshape([b, 1]).expand([b, n]))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_dropped_prompt_hides_all_its_tokens_and_a_kept_one_keeps_its_mask() {
+        let device = Device::flex();
+        let mask = Tensor::<2, Bool>::from_data(burn::tensor::TensorData::new(vec![true, true, false, true, true, true], [3, 2]), &device);
+        let coins = Tensor::<1>::from_floats([0.05, 0.5, 0.09], &device);
+        let hidden = hide_dropped(mask, coins, 0.1).int().into_data().iter::<i64>().collect::<Vec<_>>();
+        assert_eq!(hidden, vec![0, 0, 0, 1, 0, 0]);
     }
 }
