@@ -23,12 +23,13 @@ pub fn log_spectral_distance_db(mse: f64) -> f64 {
 }
 
 impl Task for AudioTask {
+    type Config = AudioVaeConfig;
     type Model = AudioVae;
     const NAME: &'static str = "audio";
     const RELEASE_FILE: &'static str = kino_model::pipeline::AUDIO_VAE_FILE;
 
-    fn config_json(&self) -> serde_json::Value {
-        serde_json::to_value(&self.config).unwrap_or_default()
+    fn config(&self) -> &AudioVaeConfig {
+        &self.config
     }
 
     fn init(&self, device: &Device) -> AudioVae {

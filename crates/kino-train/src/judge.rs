@@ -305,12 +305,13 @@ pub struct JudgeTask {
 pub const JUDGE_FILE: &str = "judge.safetensors";
 
 impl Task for JudgeTask {
+    type Config = JudgeConfig;
     type Model = Judge;
     const NAME: &'static str = "judge";
     const RELEASE_FILE: &'static str = JUDGE_FILE;
 
-    fn config_json(&self) -> serde_json::Value {
-        serde_json::to_value(self.config).unwrap_or_default()
+    fn config(&self) -> &JudgeConfig {
+        &self.config
     }
 
     fn init(&self, device: &Device) -> Judge {

@@ -171,12 +171,13 @@ impl TeacherTask {
 }
 
 impl Task for TeacherTask {
+    type Config = TeacherConfig;
     type Model = Kino;
     const NAME: &'static str = "teacher";
     const RELEASE_FILE: &'static str = kino_model::pipeline::GENERATOR_FILE;
 
-    fn config_json(&self) -> serde_json::Value {
-        serde_json::to_value(&self.config).unwrap_or_default()
+    fn config(&self) -> &TeacherConfig {
+        &self.config
     }
 
     fn init(&self, device: &Device) -> Kino {

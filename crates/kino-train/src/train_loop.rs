@@ -138,19 +138,27 @@ impl TrainArgs {
 
 /// What a model brings to the loop.
 pub trait Task {
+    /// What the checkpoint records of the task's settings; a run resumes only with the same.
+    type Config: serde::Serialize + serde::de::DeserializeOwned + PartialEq;
     type Model: Module + Clone;
     /// Name in checkpoints (`vae`, `audio`, `teacher`).
     const NAME: &'static str;
     /// The model's weights file in a released model folder.
     const RELEASE_FILE: &'static str;
-    /// The model config as JSON, kept in the checkpoint.
-    fn config_json(&self) -> serde_json::Value;
+    /// The model config, kept in the checkpoint as JSON.
+    fn config(&self) -> &Self::Config;
     /// A fresh model on `device`.
     fn init(&self, device: &Device) -> Self::Model;
     /// The loss of one batch (a scalar on the autodiff device) and named metrics to show.
     fn loss(&self, model: &Self::Model, clips: &[Clip], device: &Device) -> anyhow::Result<(Tensor<1>, Vec<(&'static str, f64)>)>;
     /// Held-out metrics of `model` (in inference mode, on a plain device).
     fn evaluate(&self, model: &Self::Model, clips: &[Clip], device: &Device, out: &std::path::Path, step: usize) -> anyhow::Result<Vec<(String, f64)>>;
+}
+
+/// Whether a checkpoint's recorded config is `current`, read as the config type (so fields
+/// added since, missing from older checkpoints, take the defaults those runs trained with).
+fn same_config<C: serde::de::DeserializeOwned + PartialEq>(saved: &serde_json::Value, current: &C) -> bool {
+    serde_json::from_value::<C>(saved.clone()).is_ok_and(|saved| saved == *current)
 }
 
 /// Trains `task` as `args` say; returns the final model.
@@ -165,11 +173,19 @@ pub fn train<T: Task>(task: &T, args: &TrainArgs) -> anyhow::Result<T::Model> {
     let checkpoint = Checkpoint::new(&args.out);
     let mut optimizer = AdamWConfig::new().with_weight_decay(0.0).init();
     let mut model = task.init(&device);
-    let mut state = RunState { task: T::NAME.into(), step: 0, clips_seen: 0, train_seconds: 0.0, config: task.config_json(), history: vec![], evals: vec![] };
+    let mut state = RunState {
+        task: T::NAME.into(),
+        step: 0,
+        clips_seen: 0,
+        train_seconds: 0.0,
+        config: serde_json::to_value(task.config())?,
+        history: vec![],
+        evals: vec![],
+    };
     if checkpoint.exists() && !args.fresh {
         state = checkpoint.load_state()?;
         anyhow::ensure!(state.task == T::NAME, "{} holds a `{}` checkpoint, not `{}`", args.out.display(), state.task, T::NAME);
-        anyhow::ensure!(state.config == task.config_json(), "{} was trained with another config; use --fresh or another --out", args.out.display());
+        anyhow::ensure!(same_config(&state.config, task.config()), "{} was trained with another config; use --fresh or another --out", args.out.display());
         model = checkpoint.load_model(model)?;
         optimizer = checkpoint.load_optimizer(optimizer)?;
         eprintln!("resuming {} at step {} ({} clips seen)", args.out.display(), state.step, state.clips_seen);
@@ -310,6 +326,30 @@ mod tests {
         assert!((a.learning_rate(2000) - 1e-5).abs() < 1e-12);
         let rates: Vec<f64> = (50..=1050).map(|s| a.learning_rate(s)).collect();
         assert!(rates.windows(2).all(|w| w[1] <= w[0]), "the rate only falls");
+    }
+
+    #[test]
+    fn a_checkpoint_resumes_with_the_same_config_even_if_it_predates_a_defaulted_field() {
+        let current = crate::judge::JudgeConfig::default();
+        assert!(same_config(&serde_json::to_value(current).unwrap(), &current));
+        let other = crate::judge::JudgeConfig { width: current.width + 1, ..current };
+        assert!(!same_config(&serde_json::to_value(other).unwrap(), &current));
+        assert!(!same_config(&serde_json::json!({ "unrelated": 1 }), &current));
+        // A teacher checkpoint from before `moving_weight` and `time_mean` existed.
+        let teacher = crate::teacher::TeacherConfig {
+            model: kino_model::dit::KinoConfig::teacher_64(),
+            video_scale: 2.849,
+            audio_scale: 0.7,
+            audio_weight: 1.0,
+            moving_weight: 0.0,
+            time_mean: 0.0,
+        };
+        let mut old = serde_json::to_value(&teacher).unwrap();
+        let fields = old.as_object_mut().unwrap();
+        fields.remove("moving_weight");
+        fields.remove("time_mean");
+        assert!(same_config(&old, &teacher));
+        assert!(!same_config(&old, &crate::teacher::TeacherConfig { time_mean: 1.0, ..teacher.clone() }));
     }
 
     #[test]

@@ -23,12 +23,13 @@ pub fn psnr(mse: f64) -> f64 {
 }
 
 impl Task for VaeTask {
+    type Config = VideoVaeConfig;
     type Model = VideoVae;
     const NAME: &'static str = "vae";
     const RELEASE_FILE: &'static str = kino_model::pipeline::VIDEO_VAE_FILE;
 
-    fn config_json(&self) -> serde_json::Value {
-        serde_json::to_value(&self.config).unwrap_or_default()
+    fn config(&self) -> &VideoVaeConfig {
+        &self.config
     }
 
     fn init(&self, device: &Device) -> VideoVae {
