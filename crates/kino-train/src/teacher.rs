@@ -14,6 +14,7 @@ use std::cell::Cell;
 use std::path::{Path, PathBuf};
 
 use anyhow::Context;
+use burn::tensor::kind::Autodiff;
 use burn::tensor::{Bool, Device, Distribution, Tensor};
 use kino_model::audio_vae::{AudioVae, AudioVaeConfig};
 use kino_model::dit::{Conditioning, JointLatents, Kino, KinoConfig};
@@ -79,6 +80,12 @@ pub struct TeacherTask {
     counter: Cell<u64>,
     /// Where the frozen parts run (the training device, without autodiff).
     plain: Device,
+}
+
+/// `x`, computed by a frozen part on the plain device, on `device`: the same device with
+/// autodiff (for a training step) wraps it where it lies instead of copying it through the host.
+fn onto<const D: usize, K: Autodiff>(x: Tensor<D, K>, device: &Device) -> Tensor<D, K> {
+    if device.is_autodiff() { x.autodiff() } else { x }
 }
 
 /// Frozen encoders on `plain`.
@@ -148,9 +155,8 @@ impl TeacherTask {
         if drop {
             mask = hide_dropped(mask, Tensor::random([b], Distribution::Default, plain), self.drop_prompt);
         }
-        let to = |x: Tensor<5>| Tensor::<5>::from_data(x.into_data(), device);
-        let latents = JointLatents { video: to(video), audio: Tensor::from_data(audio.into_data(), device) };
-        let text = TextStates { states: Tensor::from_data(text.states.into_data(), device), mask: Tensor::<2, Bool>::from_data(mask.into_data(), device) };
+        let latents = JointLatents { video: onto(video, device), audio: onto(audio, device) };
+        let text = TextStates { states: onto(text.states, device), mask: onto(mask, device) };
         Ok((latents, text))
     }
 
