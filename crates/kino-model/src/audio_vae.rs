@@ -145,7 +145,7 @@ impl AudioVae {
         let n = clips.first().map_or(0, Vec::len);
         let hop = self.hop;
         ShapeError::check(
-            !clips.is_empty() && n > 0 && n % hop == 0 && clips.iter().all(|c| c.len() == n),
+            !clips.is_empty() && n > 0 && n.is_multiple_of(hop) && clips.iter().all(|c| c.len() == n),
             "audio",
             || format!("clips of one length, a multiple of {hop} samples"),
             &clips.iter().map(Vec::len).collect::<Vec<_>>(),

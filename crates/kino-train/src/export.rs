@@ -57,7 +57,7 @@ pub fn export(args: &ExportArgs) -> anyhow::Result<()> {
         audio_scale: teacher.audio_scale,
         width: world.width as usize,
         height: world.height as usize,
-        fps: world.fps as f32,
+        fps: world.fps,
         default_steps: args.steps,
         guidance: args.guidance,
         shift: 3.0,

@@ -292,6 +292,7 @@ fn say(bar: &ProgressBar, line: String) {
 
 #[cfg(test)]
 mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used)]
     use super::*;
     use clap::Parser;
 
