@@ -6,9 +6,9 @@
 //! | metric | how |
 //! |---|---|
 //! | physics | the prompted object tracked by colour ([`track`]): moves within the speed bound (the 99th percentile of the prompted objects' true moves in the world's labels, x1.25, +1 px), airborne frames accelerating downward, rebounds near the lowest point of the track |
-//! | prompt adherence | the judge (`kino-train judge`) reads kind, colour, count, style and shot outcome; right answers against the prompt. Its accuracy on the real renders is the ceiling column; below [`JUDGE_TRUSTED`] the verdicts are marked untrusted |
+//! | prompt adherence | the judge (`kino-train judge`) reads the kinds and the colours on screen (as sets: right when exactly the true set), the count, style and shot outcome; right answers against the prompt. Its accuracy on the real renders is the ceiling column; below [`JUDGE_TRUSTED`] the verdicts are marked untrusted |
 //! | A/V sync | audio onsets ([`sync`]) against the tracked rebounds: median absolute offset and the share of rebounds with an onset within 250 ms |
-//! | multi-shot | the tracked object's mean colour (RGB distance) and area (relative) in shot 1 against shot 2, and whether the judge reads the same colour in both |
+//! | multi-shot | the tracked object's mean colour (RGB distance) and area (relative) in shot 1 against shot 2, and whether the judge reads the same set of colours in both |
 //! | distribution | Fréchet distance between judge features of generated and real clips; the ceiling column compares the real clips with renders of other held-out scenes |
 
 mod cases;
@@ -68,10 +68,10 @@ struct ClipScores {
     sighted: (usize, usize),
     /// Onset minus rebound, seconds, for matched rebounds.
     sync_offsets: Vec<f64>,
-    /// Per head: the judge's class, and whether it is right (`None`: no label).
+    /// Per head: whether the judge's answer is right (`None`: no label).
     judged: [Option<bool>; 5],
     /// Multi-shot: colour distance and relative area change between the shots, and whether
-    /// the judge reads the same colour in both.
+    /// the judge reads the same set of colours in both.
     shot_colour_change: Option<f64>,
     shot_size_change: Option<f64>,
     shot_colour_agrees: Option<bool>,
@@ -309,7 +309,7 @@ fn summary(reports: &[CaseReport], trusted: bool) -> Vec<Row> {
     row("A/V sync: rebounds with an onset within 250 ms".into(), "higher", &|s| ratio(s.iter().map(|c| (c.sync_offsets.len(), c.physics.contacts.len()))));
     row("multi-shot: colour change across shots (RGB distance)".into(), "lower", &|s| mean(s.iter().filter_map(|c| c.shot_colour_change)));
     row("multi-shot: size change across shots (relative)".into(), "lower", &|s| mean(s.iter().filter_map(|c| c.shot_size_change)));
-    row("multi-shot: judge reads the same colour in both shots".into(), "higher", &|s| {
+    row("multi-shot: judge reads the same colours in both shots".into(), "higher", &|s| {
         ratio(s.iter().filter_map(|c| c.shot_colour_agrees).map(|ok| (usize::from(ok), 1)))
     });
     rows

@@ -60,7 +60,8 @@ enum Command {
         #[command(flatten)]
         parts: teacher::TeacherArgs,
     },
-    /// The evaluation judge: a small clip classifier (kind, colour, count, style, shot outcome).
+    /// The evaluation judge: a small clip classifier (the kinds and colours on screen, count,
+    /// style, shot outcome).
     Judge {
         #[command(flatten)]
         train: train_loop::TrainArgs,
