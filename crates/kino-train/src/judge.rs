@@ -196,9 +196,15 @@ impl Judge {
     }
 }
 
+/// Index of the `k`-th of the [`JUDGE_FRAMES`] frames the judge looks at in a clip of `n`
+/// frames (the where-maps' labels come from the same frames).
+pub fn looked_at(k: usize, n: usize) -> usize {
+    k * n / JUDGE_FRAMES
+}
+
 /// The judge's input for clips given as RGB frames (each `64 * 64 * 3` bytes, at least one).
 ///
-/// Frame `k` of [`JUDGE_FRAMES`] is `frames[k * n / JUDGE_FRAMES]`; its channels are RGB in
+/// Frame `k` of [`JUDGE_FRAMES`] is `frames[looked_at(k, n)]`; its channels are RGB in
 /// `[-1, 1]` and the difference to the next looked-at frame (zero for the last).
 ///
 /// # Shapes
@@ -210,7 +216,7 @@ pub fn judge_input(clips: &[Vec<&[u8]>], device: &Device) -> anyhow::Result<Tens
         anyhow::ensure!(!frames.is_empty(), "clip {i} has no frames");
         anyhow::ensure!(frames.iter().all(|f| f.len() == plane * 3), "clip {i}: the judge reads {JUDGE_SIZE}x{JUDGE_SIZE} RGB frames");
         let n = frames.len();
-        let picked: Vec<&[u8]> = (0..JUDGE_FRAMES).map(|k| frames[k * n / JUDGE_FRAMES]).collect();
+        let picked: Vec<&[u8]> = (0..JUDGE_FRAMES).map(|k| frames[looked_at(k, n)]).collect();
         for k in 0..JUDGE_FRAMES {
             let now = picked[k];
             let next = picked[(k + 1).min(JUDGE_FRAMES - 1)];
@@ -369,7 +375,7 @@ pub fn where_labels(clip: &Clip) -> (Vec<Option<usize>>, Vec<Option<usize>>) {
     let mut colours = Vec::with_capacity(JUDGE_FRAMES * MAP_SIZE * MAP_SIZE);
     let mut kinds = Vec::with_capacity(colours.capacity());
     for k in 0..JUDGE_FRAMES {
-        let boxes = clip.labels.frames.get(k * n / JUDGE_FRAMES).map_or(&[][..], |f| f.objects.as_slice());
+        let boxes = clip.labels.frames.get(looked_at(k, n)).map_or(&[][..], |f| f.objects.as_slice());
         for cy in 0..MAP_SIZE {
             for cx in 0..MAP_SIZE {
                 let (x0, y0) = ((cx * MAP_CELL) as f32, (cy * MAP_CELL) as f32);
@@ -406,13 +412,20 @@ fn where_loss(map: Tensor<4>, labels: &[Option<usize>], device: &Device) -> Tens
     let logits = map.reshape([n, classes, h * w]).swap_dims(1, 2).reshape([n * h * w, classes]);
     let empty = labels.iter().filter(|l| **l == Some(0)).count().max(1) as f32;
     let full = labels.iter().filter(|l| matches!(l, Some(c) if *c > 0)).count().max(1) as f32;
-    let mut weights = vec![0.0f32; n * h * w * classes];
+    cross_entropy(logits, labels, |c| if c == 0 { 0.5 / empty } else { 0.5 / full }, device)
+}
+
+/// The sum over the labelled rows of `logits` (`[rows, classes]`) of `weight(label)` times the
+/// negative log-probability of the row's label (`None` rows are masked out).
+fn cross_entropy(logits: Tensor<2>, labels: &[Option<usize>], weight: impl Fn(usize) -> f32, device: &Device) -> Tensor<1> {
+    let [rows, classes] = logits.dims();
+    let mut weights = vec![0.0f32; rows * classes];
     for (i, label) in labels.iter().enumerate() {
         if let Some(c) = *label {
-            weights[i * classes + c] = if c == 0 { 0.5 / empty } else { 0.5 / full };
+            weights[i * classes + c] = weight(c);
         }
     }
-    let weights = Tensor::<2>::from_data(TensorData::new(weights, [n * h * w, classes]), device);
+    let weights = Tensor::<2>::from_data(TensorData::new(weights, [rows, classes]), device);
     (log_softmax(logits, 1) * weights).sum().neg()
 }
 
@@ -425,29 +438,24 @@ fn head_loss(kind: HeadKind, logits: Tensor<2>, labels: &[Option<usize>], device
     if labelled == 0 {
         return None;
     }
+    if kind == HeadKind::Class {
+        return Some(cross_entropy(logits, labels, |_| 1.0 / labelled as f32, device));
+    }
     let mut targets = vec![0.0f32; b * classes];
     let mut mask = vec![0.0f32; b * classes];
     for (i, label) in labels.iter().enumerate() {
         let Some(answer) = label else { continue };
         let row = i * classes;
-        match kind {
-            HeadKind::Class => targets[row + answer] = 1.0,
-            HeadKind::Presence => (0..classes).for_each(|c| targets[row + c] = ((answer >> c) & 1) as f32),
-        }
+        (0..classes).for_each(|c| targets[row + c] = ((answer >> c) & 1) as f32);
         mask[row..row + classes].fill(1.0);
     }
     let targets = Tensor::<2>::from_data(TensorData::new(targets, [b, classes]), device);
     let mask = Tensor::<2>::from_data(TensorData::new(mask, [b, classes]), device);
-    Some(match kind {
-        HeadKind::Class => (log_softmax(logits, 1) * targets).sum().neg() / labelled as f64,
-        HeadKind::Presence => {
-            let log_yes = log_sigmoid(logits.clone());
-            let log_no = log_sigmoid(logits.neg());
-            // Summed over the classes, so that a whole set weighs in the total as a class head's
-            // one answer does.
-            (log_yes * targets.clone() + log_no * (targets.neg() + 1.0)).mul(mask).sum().neg() / labelled as f64
-        }
-    })
+    let log_yes = log_sigmoid(logits.clone());
+    let log_no = log_sigmoid(logits.neg());
+    // Summed over the classes, so that a whole set weighs in the total as a class head's one
+    // answer does.
+    Some((log_yes * targets.clone() + log_no * (targets.neg() + 1.0)).mul(mask).sum().neg() / labelled as f64)
 }
 
 /// Trains the judge (see the module docs).
@@ -631,7 +639,7 @@ mod tests {
             assert_eq!((colours.len(), kinds.len()), (JUDGE_FRAMES * MAP_SIZE * MAP_SIZE, JUDGE_FRAMES * MAP_SIZE * MAP_SIZE));
             let n = clip.labels.frames.len();
             for k in 0..JUDGE_FRAMES {
-                let boxes = &clip.labels.frames[k * n / JUDGE_FRAMES].objects;
+                let boxes = &clip.labels.frames[looked_at(k, n)].objects;
                 let cells = k * MAP_SIZE * MAP_SIZE..(k + 1) * MAP_SIZE * MAP_SIZE;
                 // A coloured cell holds a moving object of that colour.
                 for (i, label) in colours[cells.clone()].iter().enumerate() {
