@@ -544,7 +544,12 @@ pub fn load(dir: &Path, device: &Device) -> anyhow::Result<(Judge, JudgeConfig)>
             dir.display(),
             dir.display()
         );
-        serde_json::from_slice(&std::fs::read(&config_path)?).with_context(|| format!("parsing {}", config_path.display()))?
+        serde_json::from_slice(&std::fs::read(&config_path)?).with_context(|| {
+            format!(
+                "parsing {} (a judge from before version 2 lacks `stem` and `groups`: export a new one with `kino-train export-judge`)",
+                config_path.display()
+            )
+        })?
     };
     Ok((crate::checkpoint::load_part(config.init(device), dir, JUDGE_FILE)?, config))
 }
