@@ -16,8 +16,9 @@ pub struct RunState {
     pub task: String,
     /// Optimiser steps taken.
     pub step: usize,
-    /// Training clips consumed (the next clip's seed).
-    pub clips_seen: u64,
+    /// The seed of the next training clip (`--first-seed` plus the clips consumed).
+    #[serde(alias = "clips_seen")]
+    pub next_seed: u64,
     /// Seconds spent training, over all resumed runs.
     pub train_seconds: f64,
     /// The model config, as JSON.
@@ -93,7 +94,7 @@ mod tests {
         let state = RunState {
             task: "vae".into(),
             step: 7,
-            clips_seen: 28,
+            next_seed: 28,
             train_seconds: 1.5,
             config: serde_json::json!({"a": 1}),
             history: vec![(7, 0.5)],
@@ -109,7 +110,15 @@ mod tests {
         let b = restored.encode(video).expect("shape").mean;
         assert_eq!((a - b).abs().max().into_scalar::<f32>(), 0.0);
         let loaded = checkpoint.load_state().expect("state");
-        assert_eq!((loaded.step, loaded.clips_seen, loaded.history), (7, 28, vec![(7, 0.5)]));
+        assert_eq!((loaded.step, loaded.next_seed, loaded.history), (7, 28, vec![(7, 0.5)]));
         std::fs::remove_dir_all(&dir).ok();
+    }
+
+    /// Checkpoints saved before the field was renamed still resume at their next seed.
+    #[test]
+    fn an_older_state_names_the_next_seed_clips_seen() {
+        let old = r#"{"task":"teacher","step":943,"clips_seen":1060352,"train_seconds":450.0,"config":{},"history":[],"evals":[]}"#;
+        let state: RunState = serde_json::from_str(old).expect("parses");
+        assert_eq!((state.step, state.next_seed), (943, 1_060_352));
     }
 }

@@ -176,7 +176,7 @@ pub fn train<T: Task>(task: &T, args: &TrainArgs) -> anyhow::Result<T::Model> {
     let mut state = RunState {
         task: T::NAME.into(),
         step: 0,
-        clips_seen: 0,
+        next_seed: 0,
         train_seconds: 0.0,
         config: serde_json::to_value(task.config())?,
         history: vec![],
@@ -188,9 +188,9 @@ pub fn train<T: Task>(task: &T, args: &TrainArgs) -> anyhow::Result<T::Model> {
         anyhow::ensure!(same_config(&state.config, task.config()), "{} was trained with another config; use --fresh or another --out", args.out.display());
         model = checkpoint.load_model(model)?;
         optimizer = checkpoint.load_optimizer(optimizer)?;
-        eprintln!("resuming {} at step {} ({} clips seen)", args.out.display(), state.step, state.clips_seen);
+        eprintln!("resuming {} at step {} (next training seed {})", args.out.display(), state.step, state.next_seed);
     } else {
-        state.clips_seen = args.first_seed;
+        state.next_seed = args.first_seed;
         if let Some(release) = &args.init {
             let (loaded, fresh) = kino_model::weights::load_growing(model, &release.join(T::RELEASE_FILE))?;
             model = loaded;
@@ -202,8 +202,8 @@ pub fn train<T: Task>(task: &T, args: &TrainArgs) -> anyhow::Result<T::Model> {
     }
     eprintln!("{}: {} parameters", T::NAME, model.num_params());
     let held_out: Vec<Clip> = (0..args.eval_clips as u64).map(|i| crate::data::clip(crate::data::HELD_OUT_SEED + i)).collect::<anyhow::Result<_>>()?;
-    let mut stream = ClipStream::start(state.clips_seen, args.render_threads, &distribution);
-    // `step,clips_seen,train_seconds,loss` per step; appended to when resuming, new otherwise.
+    let mut stream = ClipStream::start(state.next_seed, args.render_threads, &distribution);
+    // `step,next_seed,train_seconds,loss` per step; appended to when resuming, new otherwise.
     let resumed = state.step > 0;
     let mut log = std::fs::OpenOptions::new()
         .create(true)
@@ -232,7 +232,7 @@ pub fn train<T: Task>(task: &T, args: &TrainArgs) -> anyhow::Result<T::Model> {
         let lr = args.timed_learning_rate(state.step, started.elapsed().as_secs_f64());
         model = optimizer.step(lr, model, grads);
         state.step += 1;
-        state.clips_seen += clips.len() as u64;
+        state.next_seed += clips.len() as u64;
         clips_this_run += clips.len();
         window_loss += loss_value;
         window_steps += 1;
@@ -241,7 +241,7 @@ pub fn train<T: Task>(task: &T, args: &TrainArgs) -> anyhow::Result<T::Model> {
         let shown: Vec<String> = metrics.iter().map(|(k, v)| format!("{k} {v:.4}")).collect();
         bar.set_message(format!("loss {loss_value:.4} {} | {:.2} clips/s", shown.join(" "), clips_this_run as f64 / elapsed));
         bar.set_position(state.step as u64);
-        writeln!(log, "{},{},{:.1},{loss_value}", state.step, state.clips_seen, state.train_seconds)?;
+        writeln!(log, "{},{},{:.1},{loss_value}", state.step, state.next_seed, state.train_seconds)?;
         let last = args.done(state.step, elapsed);
         if state.step.is_multiple_of(10) || last {
             state.history.push((state.step, window_loss / window_steps as f64));
@@ -274,12 +274,13 @@ pub fn train<T: Task>(task: &T, args: &TrainArgs) -> anyhow::Result<T::Model> {
         eprintln!("step {}: held-out {}", state.step, line.join(", "));
     }
     eprintln!(
-        "{}: step {}, {} clips, {:.1} min this run ({:.2} clips/s), checkpoint in {}",
+        "{}: step {}, {} clips and {:.1} min this run ({:.2} clips/s), next training seed {}, checkpoint in {}",
         T::NAME,
         state.step,
-        state.clips_seen,
+        clips_this_run,
         started.elapsed().as_secs_f64() / 60.0,
         clips_this_run as f64 / started.elapsed().as_secs_f64().max(1e-9),
+        state.next_seed,
         args.out.display()
     );
     Ok(model)
