@@ -319,20 +319,38 @@ pub struct Verdicts {
     pub features: Vec<Vec<f32>>,
 }
 
-impl Verdicts {
-    /// Per head: `(right, labelled)` against `truths`.
-    pub fn score(&self, truths: &[Truth]) -> [(usize, usize); 5] {
-        let mut out = [(0, 0); 5];
-        for (p, t) in self.predicted.iter().zip(truths) {
-            for (h, label) in t.labels().iter().enumerate() {
-                if let Some(label) = label {
-                    out[h].1 += 1;
-                    out[h].0 += usize::from(p[h] == *label);
-                }
+/// Per head: `(right, labelled)` of `predicted` answers against `truths`.
+fn score(predicted: &[[usize; 5]], truths: &[Truth]) -> [(usize, usize); 5] {
+    let mut out = [(0, 0); 5];
+    for (p, t) in predicted.iter().zip(truths) {
+        for (h, label) in t.labels().iter().enumerate() {
+            if let Some(label) = label {
+                out[h].1 += 1;
+                out[h].0 += usize::from(p[h] == *label);
             }
         }
-        out
     }
+    out
+}
+
+/// `(right, labelled)` over all heads.
+fn total_score(scores: [(usize, usize); 5]) -> (usize, usize) {
+    scores.iter().fold((0, 0), |(r, n), s| (r + s.0, n + s.1))
+}
+
+/// Each clip's answer per head (see [`HeadKind::answer`]), from the heads' logits
+/// (`[clips, classes]` each).
+fn answers(logits: &[Tensor<2>]) -> anyhow::Result<Vec<[usize; 5]>> {
+    let heads: Vec<(usize, Vec<f32>)> = logits.iter().map(|l| Ok((l.dims()[1], to_vec(l.clone())?))).collect::<anyhow::Result<_>>()?;
+    let clips = logits.first().map_or(0, |l| l.dims()[0]);
+    Ok((0..clips)
+        .map(|i| {
+            std::array::from_fn(|h| {
+                let (classes, values) = &heads[h];
+                HEAD_KINDS[h].answer(&values[i * classes..(i + 1) * classes])
+            })
+        })
+        .collect())
 }
 
 /// Runs the judge on `input` (`[clips, ...]`, see [`judge_input`]) in chunks of 16.
@@ -345,13 +363,7 @@ pub fn judge(model: &Judge, input: Tensor<5>) -> anyhow::Result<Verdicts> {
         let [_, f] = out.features.dims();
         let features = to_vec(out.features)?;
         verdicts.features.extend(features.chunks(f).map(<[f32]>::to_vec));
-        let heads: Vec<(usize, Vec<f32>)> = out.logits.into_iter().map(|l| Ok((l.dims()[1], to_vec(l)?))).collect::<anyhow::Result<_>>()?;
-        for i in 0..len {
-            verdicts.predicted.push(std::array::from_fn(|h| {
-                let (classes, values) = &heads[h];
-                HEAD_KINDS[h].answer(&values[i * classes..(i + 1) * classes])
-            }));
-        }
+        verdicts.predicted.extend(answers(&out.logits)?);
     }
     Ok(verdicts)
 }
@@ -483,20 +495,11 @@ impl Task for JudgeTask {
     fn loss(&self, model: &Judge, clips: &[Clip], device: &Device) -> anyhow::Result<(Tensor<1>, Vec<(&'static str, f64)>)> {
         let truths: Vec<Truth> = clips.iter().map(Truth::of_clip).collect();
         let out = model.forward(clips_input(clips, device)?);
+        let (right, labelled) = total_score(score(&answers(&out.logits)?, &truths));
         let (colour_map, kind_map) = (out.colour_map, out.kind_map);
         let mut total: Option<Tensor<1>> = None;
-        let mut right = 0usize;
-        let mut labelled = 0usize;
         for (h, logits) in out.logits.into_iter().enumerate() {
             let labels: Vec<Option<usize>> = truths.iter().map(|t| t.labels()[h]).collect();
-            let classes = logits.dims()[1];
-            let values = to_vec(logits.clone())?;
-            for (i, label) in labels.iter().enumerate() {
-                if let Some(label) = label {
-                    labelled += 1;
-                    right += usize::from(HEAD_KINDS[h].answer(&values[i * classes..(i + 1) * classes]) == *label);
-                }
-            }
             if let Some(loss) = head_loss(HEAD_KINDS[h], logits, &labels, device) {
                 total = Some(match total {
                     Some(t) => t + loss,
@@ -513,10 +516,10 @@ impl Task for JudgeTask {
     fn evaluate(&self, model: &Judge, clips: &[Clip], device: &Device, _out: &Path, _step: usize) -> anyhow::Result<Vec<(String, f64)>> {
         let truths: Vec<Truth> = clips.iter().map(Truth::of_clip).collect();
         let verdicts = judge(model, clips_input(clips, device)?)?;
-        let scores = verdicts.score(&truths);
+        let scores = score(&verdicts.predicted, &truths);
         let mut metrics: Vec<(String, f64)> =
             HEADS.iter().zip(scores).filter(|(_, (_, n))| *n > 0).map(|(name, (right, n))| (format!("{name}_acc"), right as f64 / n as f64)).collect();
-        let (right, n) = scores.iter().fold((0, 0), |(r, n), s| (r + s.0, n + s.1));
+        let (right, n) = total_score(scores);
         metrics.push(("mean_acc".into(), right as f64 / n.max(1) as f64));
         // A set is right only when every yes/no in it is: the share of right yes/no answers
         // shows a presence head's progress before whole sets come out right.
