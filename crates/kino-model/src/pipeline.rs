@@ -374,6 +374,13 @@ impl Pipeline {
         Ok(Generated { width: w, height: h, fps: self.config.fps, frames, audio: from_model_rate(&audio), latents: ClipLatents::from_joint(x) })
     }
 
+    /// Frames and sound of latents from [`Pipeline::encode`] or an earlier generation: with
+    /// `encode`, a clip's round trip through the autoencoders (what any generator over them
+    /// can at best draw).
+    pub fn decode_latents(&self, latents: &ClipLatents) -> Result<Generated, PipelineError> {
+        self.decode(&latents.to_joint(&self.device), &mut |_| ())
+    }
+
     /// Latents of a clip made elsewhere (RGB frames of this model's size, 16 kHz sound), for
     /// remixing a video whose latents were not kept.
     pub fn encode(&self, frames: &[Vec<u8>], audio: &[f32]) -> Result<ClipLatents, PipelineError> {

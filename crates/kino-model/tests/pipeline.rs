@@ -69,6 +69,12 @@ fn a_model_folder_generates_remixes_and_extends() {
     let other = pipeline.generate(&Request::new("a red ball bounces", 2), &mut |_| ()).unwrap();
     assert_ne!(other.latents, clip.latents);
 
+    // Decoding a clip's kept latents draws it again; a clip's round trip through the
+    // autoencoders keeps its length.
+    assert_eq!(pipeline.decode_latents(&clip.latents).unwrap().frames, clip.frames);
+    let round_trip = pipeline.decode_latents(&pipeline.encode(&clip.frames, &clip.audio).unwrap()).unwrap();
+    assert_eq!((round_trip.frames.len(), round_trip.audio.len()), (12, 16_000));
+
     let remix = pipeline.remix(&clip.latents, 0.5, &Request::new("a blue ball", 3), &mut |_| ()).unwrap();
     assert_eq!(remix.frames.len(), 12);
     assert_ne!(remix.latents, clip.latents);

@@ -1,7 +1,10 @@
 //! `kino-train eval`: generates a fixed set of held-out prompts with a released model, scores
 //! the clips against kino-world's ground truth, and does the same for the world's own renders
-//! of the same scenes (the ceiling). Prints one table and writes it as `eval.json`, with a
-//! contact sheet per case (`case-NN.png`: generated frames on top, the world's below).
+//! of the same scenes (the ceiling) and for those renders after a round trip through the
+//! model's autoencoders (the ceiling of any generator over them: where this column falls short
+//! of the world's, the autoencoders lose what the metric reads). Prints one table and writes it
+//! as `eval.json`, with a contact sheet per case (`case-NN.png`: generated frames on top, the
+//! round trip in the middle, the world's below).
 //!
 //! | metric | how |
 //! |---|---|
@@ -21,7 +24,7 @@ use std::path::PathBuf;
 use anyhow::Context;
 use burn::tensor::Device;
 use indicatif::{ProgressBar, ProgressStyle};
-use kino_model::pipeline::{Pipeline, Request};
+use kino_model::pipeline::{Generated, Pipeline, Request};
 use kino_world::{Clip, Frame};
 use serde::Serialize;
 
@@ -84,6 +87,7 @@ struct CaseReport {
     prompts: Vec<String>,
     truth: Truth,
     model: ClipScores,
+    autoencoded: ClipScores,
     real_world: ClipScores,
 }
 
@@ -91,6 +95,8 @@ struct CaseReport {
 struct Row {
     metric: String,
     model: Option<f64>,
+    /// The world's renders after the model's autoencoders.
+    autoencoded: Option<f64>,
     real_world: Option<f64>,
     /// Which way is better.
     better: &'static str,
@@ -120,6 +126,7 @@ pub fn run(args: &EvalArgs) -> anyhow::Result<()> {
     bar.set_style(ProgressStyle::with_template("{prefix} {bar:30} {pos}/{len} [{elapsed_precise}<{eta_precise}] {msg}")?);
     bar.set_prefix("eval");
     let mut generated = Vec::with_capacity(cases.len());
+    let mut round_trips = Vec::with_capacity(cases.len());
     for case in &cases {
         bar.set_message(case.prompts[0].chars().take(60).collect::<String>());
         let request = Request { steps: args.steps, ..Request::new(case.prompts[0].clone(), case.index as u64) };
@@ -127,14 +134,16 @@ pub fn run(args: &EvalArgs) -> anyhow::Result<()> {
             if case.prompts.len() > 1 { pipeline.multi_shot(&case.prompts, &request, &mut |_| ())? } else { pipeline.generate(&request, &mut |_| ())? };
         anyhow::ensure!(clip.width == 64 && clip.height == 64, "the judge reads 64x64 clips; {} makes {}x{}", args.model.display(), clip.width, clip.height);
         generated.push(clip);
+        let frames: Vec<Vec<u8>> = case.real.frames.iter().map(|f| f.rgb.clone()).collect();
+        round_trips.push(pipeline.decode_latents(&pipeline.encode(&frames, &case.real.audio)?)?);
         bar.inc(1);
     }
     bar.finish();
 
     let real: Vec<Scored> =
         cases.iter().map(|c| Scored { frames: c.real.frames.iter().map(|f| f.rgb.as_slice()).collect(), audio: &c.real.audio, fps: 12.0 }).collect();
-    let made: Vec<Scored> =
-        generated.iter().map(|g| Scored { frames: g.frames.iter().map(Vec::as_slice).collect(), audio: &g.audio, fps: f64::from(g.fps) }).collect();
+    let made: Vec<Scored> = generated.iter().map(scored).collect();
+    let autoencoded: Vec<Scored> = round_trips.iter().map(scored).collect();
 
     // The speed bound, from how far the prompted objects truly move between frames in the
     // world's renders (their labelled boxes; the tracker's own moves include its mistakes).
@@ -148,6 +157,7 @@ pub fn run(args: &EvalArgs) -> anyhow::Result<()> {
     };
     let (real_verdicts, made_verdicts) = (read(&real, false)?, read(&made, false)?);
     let (real_last, made_last) = (read(&real, true)?, read(&made, true)?);
+    let (autoencoded_verdicts, autoencoded_last) = (read(&autoencoded, false)?, read(&autoencoded, true)?);
 
     // A second set of real clips from other held-out scenes: the Fréchet distance's floor.
     let others: Vec<Clip> = (0..cases.len() as u64).map(|i| crate::data::clip(cases::EVAL_SEED + 900_000 + i)).collect::<anyhow::Result<_>>()?;
@@ -162,9 +172,10 @@ pub fn run(args: &EvalArgs) -> anyhow::Result<()> {
             prompts: case.prompts.clone(),
             truth: case.truth,
             model: score(&made[i], &made_verdicts, &made_last),
+            autoencoded: score(&autoencoded[i], &autoencoded_verdicts, &autoencoded_last),
             real_world: score(&real[i], &real_verdicts, &real_last),
         });
-        write_sheet(&args.out.join(format!("case-{:02}.png", case.index)), &made[i], &real[i])?;
+        write_sheet(&args.out.join(format!("case-{:02}.png", case.index)), &[&made[i], &autoencoded[i], &real[i]])?;
     }
 
     let judge_accuracy = mean_accuracy(reports.iter().map(|r| &r.real_world));
@@ -173,6 +184,7 @@ pub fn run(args: &EvalArgs) -> anyhow::Result<()> {
     table.push(Row {
         metric: "distribution: Fréchet distance in judge features (ceiling: other real scenes)".into(),
         model: frechet::frechet_distance(&made_verdicts.features, &real_verdicts.features),
+        autoencoded: frechet::frechet_distance(&autoencoded_verdicts.features, &real_verdicts.features),
         real_world: frechet::frechet_distance(&other_features, &real_verdicts.features),
         better: "lower",
     });
@@ -198,6 +210,10 @@ pub fn run(args: &EvalArgs) -> anyhow::Result<()> {
     std::fs::write(&path, serde_json::to_vec_pretty(&report)?).with_context(|| format!("writing {}", path.display()))?;
     eprintln!("wrote {} and {} contact sheets", path.display(), cases.len());
     Ok(())
+}
+
+fn scored(g: &Generated) -> Scored<'_> {
+    Scored { frames: g.frames.iter().map(Vec::as_slice).collect(), audio: &g.audio, fps: f64::from(g.fps) }
 }
 
 /// The first (or last) model window of `clip`'s frames.
@@ -289,9 +305,8 @@ fn mean(values: impl Iterator<Item = f64>) -> Option<f64> {
 fn summary(reports: &[CaseReport], trusted: bool) -> Vec<Row> {
     let mut rows = Vec::new();
     let mut row = |metric: String, better: &'static str, f: &dyn Fn(&[&ClipScores]) -> Option<f64>| {
-        let model: Vec<&ClipScores> = reports.iter().map(|r| &r.model).collect();
-        let real: Vec<&ClipScores> = reports.iter().map(|r| &r.real_world).collect();
-        rows.push(Row { metric, model: f(&model), real_world: f(&real), better });
+        let column = |pick: fn(&CaseReport) -> &ClipScores| f(&reports.iter().map(pick).collect::<Vec<_>>());
+        rows.push(Row { metric, model: column(|r| &r.model), autoencoded: column(|r| &r.autoencoded), real_world: column(|r| &r.real_world), better });
     };
     row("tracking: frames where the prompted object is found".into(), "higher", &|s| ratio(s.iter().map(|c| c.sighted)));
     row("physics: moves within the speed bound".into(), "higher", &|s| ratio(s.iter().map(|c| c.physics.jumps)));
@@ -318,21 +333,23 @@ fn summary(reports: &[CaseReport], trusted: bool) -> Vec<Row> {
 fn print_table(rows: &[Row]) {
     let width = rows.iter().map(|r| r.metric.chars().count()).max().unwrap_or(6).max(6);
     let cell = |v: Option<f64>| v.map_or_else(|| "-".to_string(), |v| format!("{v:.3}"));
-    println!("| {:width$} | {:>10} | {:>10} |", "metric", "model", "real world");
-    println!("|{}|{}|{}|", "-".repeat(width + 2), "-".repeat(12), "-".repeat(12));
+    println!("| {:width$} | {:>10} | {:>11} | {:>10} |", "metric", "model", "autoencoded", "real world");
+    println!("|{}|{}|{}|{}|", "-".repeat(width + 2), "-".repeat(12), "-".repeat(13), "-".repeat(12));
     for r in rows {
-        println!("| {:width$} | {:>10} | {:>10} |", r.metric, cell(r.model), cell(r.real_world));
+        println!("| {:width$} | {:>10} | {:>11} | {:>10} |", r.metric, cell(r.model), cell(r.autoencoded), cell(r.real_world));
     }
 }
 
-/// Generated frames (every other one) above the real ones.
-fn write_sheet(path: &std::path::Path, made: &Scored, real: &Scored) -> anyhow::Result<()> {
+/// Every other frame of each clip, one row (or more, for long clips) per clip, in order.
+fn write_sheet(path: &std::path::Path, clips: &[&Scored]) -> anyhow::Result<()> {
     let to_frames = |s: &Scored| -> Vec<Frame> { s.frames.iter().step_by(2).map(|f| Frame { width: 64, height: 64, rgb: f.to_vec() }).collect() };
-    let (a, b) = (to_frames(made), to_frames(real));
-    let cols = a.len().max(b.len()).max(1);
-    let mut all = a;
-    all.resize(cols, Frame { width: 64, height: 64, rgb: vec![40; 64 * 64 * 3] });
-    all.extend(b);
+    let rows: Vec<Vec<Frame>> = clips.iter().map(|s| to_frames(s)).collect();
+    let cols = rows.iter().map(Vec::len).max().unwrap_or(0).max(1);
+    let mut all = Vec::new();
+    for mut row in rows {
+        row.resize(cols, Frame { width: 64, height: 64, rgb: vec![40; 64 * 64 * 3] });
+        all.extend(row);
+    }
     let sheet = kino_world::output::contact_sheet(&all, cols);
     std::fs::write(path, kino_world::output::png_bytes(&sheet, path)?).with_context(|| format!("writing {}", path.display()))?;
     Ok(())
