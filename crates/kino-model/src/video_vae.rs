@@ -206,23 +206,39 @@ impl VideoVae {
     /// # Shapes
     /// - `video`: `[batch, 3, frames, height, width]` in `[-1, 1]`
     pub fn forward(&self, video: Tensor<5>) -> Result<VideoVaeOutput, ShapeError> {
-        let posterior = self.encode(video.clone())?;
-        self.decode_and_score(video, posterior)
+        self.forward_weighted(video, None, false)
     }
 
     /// [`VideoVae::forward`] with the encoder frozen: no gradient reaches it, so training
     /// sharpens the decoder while the latents a generator was trained on stay as they are.
     pub fn forward_frozen_encoder(&self, video: Tensor<5>) -> Result<VideoVaeOutput, ShapeError> {
-        let posterior = self.encode(video.clone())?;
-        let posterior = Posterior { mean: posterior.mean.detach(), log_var: posterior.log_var.detach() };
-        self.decode_and_score(video, posterior)
+        self.forward_weighted(video, None, true)
     }
 
-    fn decode_and_score(&self, video: Tensor<5>, posterior: Posterior) -> Result<VideoVaeOutput, ShapeError> {
+    /// A training step's forward pass: [`VideoVae::forward`], the encoder frozen or not, with
+    /// the squared error also weighed per pixel by `emphasis` when given (more inside the small
+    /// objects that even the detail weight leaves to a few hundredths of the loss).
+    ///
+    /// # Shapes
+    /// - `video`: `[batch, 3, frames, height, width]` in `[-1, 1]`
+    /// - `emphasis`: `[batch, 1, frames, height, width]`
+    pub fn forward_weighted(&self, video: Tensor<5>, emphasis: Option<Tensor<5>>, freeze_encoder: bool) -> Result<VideoVaeOutput, ShapeError> {
+        let posterior = self.encode(video.clone())?;
+        let posterior = if freeze_encoder { Posterior { mean: posterior.mean.detach(), log_var: posterior.log_var.detach() } } else { posterior };
+        if let Some(e) = &emphasis {
+            let [b, _, t, h, w] = video.dims();
+            if e.dims() != [b, 1, t, h, w] {
+                return Err(ShapeError { what: "emphasis", expected: format!("[{b}, 1, {t}, {h}, {w}] (the video's, one channel)"), found: e.dims().to_vec() });
+            }
+        }
         let reconstruction = self.decoder.forward(posterior.sample());
         let error = (reconstruction.clone() - video.clone()).powi_scalar(2);
         let mse = error.clone().mean();
         let detail = (video.clone() - upsample_nearest(block_means(video), TIME_COMPRESSION, SPACE_COMPRESSION)).abs().detach();
+        let error = match emphasis {
+            Some(e) => error * e.detach(),
+            None => error,
+        };
         let weighted = (error * detail.mul_scalar(self.detail_weight).add_scalar(1.0)).mean();
         let kl = posterior.kl();
         let loss = weighted + kl.clone().mul_scalar(self.kl_weight);

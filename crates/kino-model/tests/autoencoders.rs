@@ -28,6 +28,21 @@ fn video_vae_shapes() {
     assert!(out.loss.into_scalar::<f32>().is_finite());
 }
 
+/// The emphasis weighs the squared error pixel by pixel: zero everywhere leaves only the KL
+/// term of the loss, and one of the wrong shape is refused.
+#[test]
+fn video_vae_error_emphasis() {
+    let device = Device::flex();
+    let vae = VideoVaeConfig::tiny().init(&device);
+    let video = Tensor::<5>::random([2, 3, 8, 16, 16], Distribution::Uniform(-1.0, 1.0), &device);
+    let out = vae.forward_weighted(video.clone(), Some(Tensor::zeros([2, 1, 8, 16, 16], &device)), false).expect("valid shapes");
+    let kl_only = out.kl.mul_scalar(vae.kl_weight).into_scalar::<f32>();
+    assert!((out.loss.into_scalar::<f32>() - kl_only).abs() <= 1e-6 * kl_only.abs().max(1.0));
+    assert!(out.mse.into_scalar::<f32>() > 0.01, "the plain error is still reported");
+    let error = vae.forward_weighted(video, Some(Tensor::ones([2, 3, 8, 16, 16], &device)), true).expect_err("three channels");
+    assert_eq!(error.found, vec![2, 3, 8, 16, 16]);
+}
+
 #[test]
 fn video_vae_refuses_wrong_shapes() {
     let device = Device::flex();

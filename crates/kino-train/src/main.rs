@@ -47,6 +47,10 @@ enum Command {
         /// (start from released weights with `--init`).
         #[arg(long)]
         freeze_encoder: bool,
+        /// Weigh the squared error `1 + W` times inside the world's labelled objects, which the
+        /// plain error barely sees (0: off).
+        #[arg(long, default_value_t = 0.0)]
+        object_weight: f64,
     },
     /// The audio autoencoder (1D conv VAE aligned with the video latents).
     Audio {
@@ -99,8 +103,9 @@ enum Command {
 
 fn main() -> anyhow::Result<()> {
     match Cli::parse().command {
-        Command::Vae { train, freeze_encoder } => {
-            train_loop::train(&vae::VaeTask { config: VideoVaeConfig::vae_64(), freeze_encoder }, &train)?;
+        Command::Vae { train, freeze_encoder, object_weight } => {
+            anyhow::ensure!(object_weight.is_finite() && object_weight >= 0.0, "--object-weight must be a number of at least 0, not {object_weight}");
+            train_loop::train(&vae::VaeTask { config: VideoVaeConfig::vae_64(), freeze_encoder, object_weight }, &train)?;
         }
         Command::Audio { train } => {
             train_loop::train(&audio::AudioTask { config: AudioVaeConfig::audio_64() }, &train)?;
