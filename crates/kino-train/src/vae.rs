@@ -1,5 +1,6 @@
-//! `kino-train vae`: the video autoencoder, on MSE + a small KL term. Held-out metric: PSNR of
-//! the reconstruction from the posterior mean (8-bit scale), and a contact sheet
+//! `kino-train vae`: the video autoencoder, on MSE + a small KL term. Held-out metrics: PSNR of
+//! the reconstruction from the posterior mean (8-bit scale), over whole frames and inside the
+//! labelled objects' boxes (`object_psnr_db`), and a contact sheet
 //! (`recon-STEP.png`: originals on the odd rows, reconstructions on the even ones).
 //!
 //! `--object-weight W` weighs the squared error `1 + W` times inside the world's labelled
@@ -74,11 +75,17 @@ impl Task for VaeTask {
 
     fn evaluate(&self, model: &VideoVae, clips: &[Clip], device: &Device, out: &Path, step: usize) -> anyhow::Result<Vec<(String, f64)>> {
         let mut total = 0.0;
+        // Squared error and pixels inside the labelled objects.
+        let (mut object_error, mut object_pixels) = (0.0, 0.0);
         let mut sheet = Vec::new();
         for (i, clip) in clips.iter().enumerate() {
             let video = video_tensor(std::slice::from_ref(clip), device);
             let recon = model.decode(model.encode(video.clone())?.mean)?.clamp(-1.0, 1.0);
-            total += f64::from((recon.clone() - video).powi_scalar(2).mean().into_scalar::<f32>());
+            let error = (recon.clone() - video).powi_scalar(2);
+            total += f64::from(error.clone().mean().into_scalar::<f32>());
+            let inside = object_emphasis(std::slice::from_ref(clip), 1.0, device).sub_scalar(1.0); // 1 inside, 0 outside
+            object_error += f64::from((error.mean_dim(1) * inside.clone()).sum().into_scalar::<f32>());
+            object_pixels += f64::from(inside.sum().into_scalar::<f32>());
             if i < 4 {
                 sheet.extend(clip.frames.iter().step_by(2).cloned());
                 sheet.extend(frames_of(&recon, 0)?.into_iter().step_by(2));
@@ -87,7 +94,11 @@ impl Task for VaeTask {
         let path = out.join(format!("recon-{step:06}.png"));
         let image = kino_world::output::contact_sheet(&sheet, 12);
         std::fs::write(&path, kino_world::output::png_bytes(&image, &path)?)?;
-        Ok(vec![("psnr_db".into(), psnr(total / clips.len() as f64))])
+        let mut metrics = vec![("psnr_db".into(), psnr(total / clips.len() as f64))];
+        if object_pixels > 0.0 {
+            metrics.push(("object_psnr_db".into(), psnr(object_error / object_pixels)));
+        }
+        Ok(metrics)
     }
 }
 
