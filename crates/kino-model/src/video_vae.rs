@@ -223,14 +223,12 @@ impl VideoVae {
     /// - `video`: `[batch, 3, frames, height, width]` in `[-1, 1]`
     /// - `emphasis`: `[batch, 1, frames, height, width]`
     pub fn forward_weighted(&self, video: Tensor<5>, emphasis: Option<Tensor<5>>, freeze_encoder: bool) -> Result<VideoVaeOutput, ShapeError> {
-        let posterior = self.encode(video.clone())?;
-        let posterior = if freeze_encoder { Posterior { mean: posterior.mean.detach(), log_var: posterior.log_var.detach() } } else { posterior };
         if let Some(e) = &emphasis {
             let [b, _, t, h, w] = video.dims();
-            if e.dims() != [b, 1, t, h, w] {
-                return Err(ShapeError { what: "emphasis", expected: format!("[{b}, 1, {t}, {h}, {w}] (the video's, one channel)"), found: e.dims().to_vec() });
-            }
+            ShapeError::check(e.dims() == [b, 1, t, h, w], "emphasis", || format!("[{b}, 1, {t}, {h}, {w}] (the video's, one channel)"), &e.dims())?;
         }
+        let posterior = self.encode(video.clone())?;
+        let posterior = if freeze_encoder { Posterior { mean: posterior.mean.detach(), log_var: posterior.log_var.detach() } } else { posterior };
         let reconstruction = self.decoder.forward(posterior.sample());
         let error = (reconstruction.clone() - video.clone()).powi_scalar(2);
         let mse = error.clone().mean();
