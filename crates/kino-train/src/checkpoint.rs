@@ -27,6 +27,10 @@ pub struct RunState {
     pub history: Vec<(usize, f64)>,
     /// Held-out evaluations: `(step, metric name, value)`.
     pub evals: Vec<(usize, String, f64)>,
+    /// Trained with `--overfit` on the held-out clips: a capacity check, whose weights are
+    /// never exported or used to train another part.
+    #[serde(default)]
+    pub overfit: bool,
 }
 
 pub struct Checkpoint {
@@ -53,6 +57,17 @@ impl Checkpoint {
         model.try_load_file(&path).map_err(|e| anyhow::anyhow!("loading {}: {e}", path.display()))
     }
 
+    /// [`Checkpoint::load_model`] for use beyond its own run (export, the autoencoders under a
+    /// teacher): refuses the weights of an `--overfit` run.
+    pub fn load_trained<M: Module>(&self, model: M) -> anyhow::Result<M> {
+        anyhow::ensure!(
+            !self.load_state()?.overfit,
+            "{} was trained with --overfit on the held-out clips, a capacity check: its weights are not for use",
+            self.dir.display()
+        );
+        self.load_model(model)
+    }
+
     pub fn load_optimizer(&self, optimizer: ModuleOptimizer) -> anyhow::Result<ModuleOptimizer> {
         let path = self.dir.join("optimizer.bpk");
         optimizer.load(&path).map_err(|e| anyhow::anyhow!("loading {}: {e}", path.display()))
@@ -75,7 +90,7 @@ impl Checkpoint {
 /// `release_file` of a released model folder.
 pub fn load_part<M: Module>(model: M, dir: &Path, release_file: &str) -> anyhow::Result<M> {
     let checkpoint = Checkpoint::new(dir);
-    if checkpoint.exists() { checkpoint.load_model(model) } else { Ok(kino_model::weights::load(model, &dir.join(release_file))?) }
+    if checkpoint.exists() { checkpoint.load_trained(model) } else { Ok(kino_model::weights::load(model, &dir.join(release_file))?) }
 }
 
 #[cfg(test)]
@@ -99,6 +114,7 @@ mod tests {
             config: serde_json::json!({"a": 1}),
             history: vec![(7, 0.5)],
             evals: vec![],
+            overfit: false,
         };
         let checkpoint = Checkpoint::new(&dir);
         assert!(!checkpoint.exists());
@@ -111,6 +127,11 @@ mod tests {
         assert_eq!((a - b).abs().max().into_scalar::<f32>(), 0.0);
         let loaded = checkpoint.load_state().expect("state");
         assert_eq!((loaded.step, loaded.next_seed, loaded.history), (7, 28, vec![(7, 0.5)]));
+        assert!(load_part(VideoVaeConfig::tiny().init(&device), &dir, "unused").is_ok());
+        // The weights of an --overfit run stay in their folder.
+        checkpoint.save(&model, &AdamWConfig::new().init(), &RunState { overfit: true, ..state }).expect("saves");
+        let error = load_part(VideoVaeConfig::tiny().init(&device), &dir, "unused").expect_err("an overfit checkpoint");
+        assert!(error.to_string().contains("--overfit"), "{error}");
         std::fs::remove_dir_all(&dir).ok();
     }
 

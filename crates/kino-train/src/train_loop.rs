@@ -75,6 +75,11 @@ pub struct TrainArgs {
     /// Threads rendering training clips ahead of the model.
     #[arg(long, default_value_t = 1)]
     pub render_threads: usize,
+    /// Train on the held-out clips themselves, over and over, instead of on fresh ones: a
+    /// capacity check (how well can this model fit `--eval-clips` clips at all?), which the
+    /// held-out metrics then measure. Never a way to train weights for release.
+    #[arg(long)]
+    pub overfit: bool,
 }
 
 /// `--minutes`: a finite number above 0, refused before anything is loaded or written.
@@ -163,6 +168,12 @@ fn same_config<C: serde::de::DeserializeOwned + PartialEq>(saved: &serde_json::V
 
 /// Trains `task` as `args` say; returns the final model.
 pub fn train<T: Task>(task: &T, args: &TrainArgs) -> anyhow::Result<T::Model> {
+    anyhow::ensure!(
+        !args.overfit || (1..=args.eval_clips).contains(&args.batch),
+        "--overfit takes its batches from the {} --eval-clips: --batch {} must be 1 to that",
+        args.eval_clips,
+        args.batch
+    );
     let plain = args.device()?;
     // Read before any work, so a bad file is reported at once.
     let distribution = match &args.distribution {
@@ -181,11 +192,18 @@ pub fn train<T: Task>(task: &T, args: &TrainArgs) -> anyhow::Result<T::Model> {
         config: serde_json::to_value(task.config())?,
         history: vec![],
         evals: vec![],
+        overfit: args.overfit,
     };
     if checkpoint.exists() && !args.fresh {
         state = checkpoint.load_state()?;
         anyhow::ensure!(state.task == T::NAME, "{} holds a `{}` checkpoint, not `{}`", args.out.display(), state.task, T::NAME);
         anyhow::ensure!(same_config(&state.config, task.config()), "{} was trained with another config; use --fresh or another --out", args.out.display());
+        anyhow::ensure!(
+            state.overfit == args.overfit,
+            "{} was trained {} --overfit; resume it the same way, or use --fresh or another --out",
+            args.out.display(),
+            if state.overfit { "with" } else { "without" }
+        );
         model = checkpoint.load_model(model)?;
         optimizer = checkpoint.load_optimizer(optimizer)?;
         eprintln!("resuming {} at step {} (next training seed {})", args.out.display(), state.step, state.next_seed);
@@ -202,7 +220,12 @@ pub fn train<T: Task>(task: &T, args: &TrainArgs) -> anyhow::Result<T::Model> {
     }
     eprintln!("{}: {} parameters", T::NAME, model.num_params());
     let held_out: Vec<Clip> = (0..args.eval_clips as u64).map(|i| crate::data::clip(crate::data::HELD_OUT_SEED + i)).collect::<anyhow::Result<_>>()?;
-    let mut stream = ClipStream::start(state.next_seed, args.render_threads, &distribution);
+    let mut stream = if args.overfit {
+        eprintln!("overfitting the {} held-out clips (a capacity check: the held-out metrics measure the training clips)", held_out.len());
+        None
+    } else {
+        Some(ClipStream::start(state.next_seed, args.render_threads, &distribution))
+    };
     // `step,next_seed,train_seconds,loss` per step; appended to when resuming, new otherwise.
     let resumed = state.step > 0;
     let mut log = std::fs::OpenOptions::new()
@@ -224,7 +247,10 @@ pub fn train<T: Task>(task: &T, args: &TrainArgs) -> anyhow::Result<T::Model> {
     let (mut window_loss, mut window_steps) = (0.0, 0usize);
     let mut clips_this_run = 0usize;
     while !args.done(state.step, started.elapsed().as_secs_f64()) {
-        let clips = stream.next_batch(args.batch)?;
+        let clips = match &mut stream {
+            Some(stream) => stream.next_batch(args.batch)?,
+            None => cyclic_batch(&held_out, state.step, args.batch),
+        };
         let (loss, metrics) = task.loss(&model, &clips, &device)?;
         let loss_value = f64::from(loss.clone().into_scalar::<f32>());
         anyhow::ensure!(loss_value.is_finite(), "the loss is {loss_value} at step {}", state.step);
@@ -232,7 +258,9 @@ pub fn train<T: Task>(task: &T, args: &TrainArgs) -> anyhow::Result<T::Model> {
         let lr = args.timed_learning_rate(state.step, started.elapsed().as_secs_f64());
         model = optimizer.step(lr, model, grads);
         state.step += 1;
-        state.next_seed += clips.len() as u64;
+        if stream.is_some() {
+            state.next_seed += clips.len() as u64;
+        }
         clips_this_run += clips.len();
         window_loss += loss_value;
         window_steps += 1;
@@ -286,6 +314,11 @@ pub fn train<T: Task>(task: &T, args: &TrainArgs) -> anyhow::Result<T::Model> {
     Ok(model)
 }
 
+/// Batch `step` of `batch` clips taken from `clips` in turn, wrapping around.
+fn cyclic_batch(clips: &[Clip], step: usize, batch: usize) -> Vec<Clip> {
+    (0..batch).map(|i| clips[(step * batch + i) % clips.len()].clone()).collect()
+}
+
 /// A line above the progress bar, or on stderr when the bar is hidden (not a terminal).
 fn say(bar: &ProgressBar, line: String) {
     if bar.is_hidden() { eprintln!("{line}") } else { bar.println(line) }
@@ -306,6 +339,15 @@ mod tests {
     fn args(extra: &[&str]) -> TrainArgs {
         let base = ["test", "--out", "x", "--steps", "1050", "--warmup", "50", "--lr", "1e-3"];
         Cli::parse_from(base.iter().chain(extra)).train
+    }
+
+    #[test]
+    fn overfitting_batches_go_round_the_clips_in_turn() {
+        let clips: Vec<Clip> = (0..3).map(|s| crate::data::clip(s).unwrap()).collect();
+        let seeds = |step| cyclic_batch(&clips, step, 2).iter().map(|c| c.scene.seed).collect::<Vec<_>>();
+        assert_eq!(seeds(0), [0, 1]);
+        assert_eq!(seeds(1), [2, 0]);
+        assert_eq!(seeds(2), [1, 2]);
     }
 
     #[test]
