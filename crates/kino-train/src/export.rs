@@ -2,16 +2,17 @@
 //! as one released model folder: `config.json` and half-precision safetensors, which
 //! `kino_model::pipeline::Pipeline` loads.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use anyhow::Context;
 use burn::tensor::Device;
 use kino_model::audio_vae::AudioVaeConfig;
-use kino_model::pipeline::{Pipeline, PipelineConfig};
+use kino_model::dit::KinoConfig;
+use kino_model::pipeline::{Pipeline, PipelineConfig, config_path};
 use kino_model::video_vae::VideoVaeConfig;
 
 use crate::checkpoint::{Checkpoint, load_part};
-use crate::data::{FRAMES, settings};
+use crate::data::{FRAMES, settings, video_tensor};
 use crate::teacher::TeacherConfig;
 
 #[derive(Debug, Clone, clap::Args)]
@@ -22,7 +23,8 @@ pub struct ExportArgs {
     /// The audio autoencoder: a checkpoint folder or a released model folder.
     #[arg(long, default_value = "models/audio")]
     pub audio: PathBuf,
-    /// Checkpoint folder of the teacher.
+    /// The teacher: a checkpoint folder, or a released model folder (to re-package it with an
+    /// autoencoder trained since with its encoder frozen, `kino-train vae --freeze-encoder`).
     #[arg(long)]
     pub teacher: PathBuf,
     /// The model's name (its folder under models/).
@@ -41,12 +43,23 @@ pub struct ExportArgs {
 
 pub fn export(args: &ExportArgs) -> anyhow::Result<()> {
     let device = Device::flex();
-    let teacher_state = Checkpoint::new(&args.teacher).load_state()?;
-    anyhow::ensure!(teacher_state.task == "teacher", "{} holds a `{}` checkpoint, not a teacher", args.teacher.display(), teacher_state.task);
-    let teacher: TeacherConfig = serde_json::from_value(teacher_state.config.clone()).context("the teacher checkpoint's config")?;
+    let teacher = teacher_part(&args.teacher)?;
     let video_vae = load_part(VideoVaeConfig::vae_64().init(&device), &args.vae, kino_model::pipeline::VIDEO_VAE_FILE)?;
     let audio_vae = load_part(AudioVaeConfig::audio_64().init(&device), &args.audio, kino_model::pipeline::AUDIO_VAE_FILE)?;
-    let generator = Checkpoint::new(&args.teacher).load_model(teacher.model.init(&device))?;
+    let generator = load_part(teacher.model.init(&device), &args.teacher, kino_model::pipeline::GENERATOR_FILE)?;
+    if !Checkpoint::new(&args.teacher).exists() {
+        // A released teacher was trained on the latents of its folder's encoder.
+        let released = kino_model::weights::load(VideoVaeConfig::vae_64().init(&device), &args.teacher.join(kino_model::pipeline::VIDEO_VAE_FILE))?;
+        let clip = video_tensor(&[crate::data::clip(crate::data::HELD_OUT_SEED)?], &device);
+        let drift = (released.encode(clip.clone())?.mean - video_vae.encode(clip)?.mean).abs().max().into_scalar::<f32>();
+        anyhow::ensure!(
+            drift < 1e-3,
+            "{} encodes clips differently from the autoencoder {} was trained on (latents differ by up to {drift}): \
+             only one trained since with --freeze-encoder can be packaged with that teacher",
+            args.vae.display(),
+            teacher.source
+        );
+    }
     let world = settings();
     let config = PipelineConfig {
         name: args.name.clone(),
@@ -65,6 +78,89 @@ pub fn export(args: &ExportArgs) -> anyhow::Result<()> {
     anyhow::ensure!(config.frames() == FRAMES, "the teacher's window is {} frames, training clips are {FRAMES}", config.frames());
     Pipeline::save(&args.out, &config, &video_vae, &audio_vae, &generator)?;
     let size: u64 = std::fs::read_dir(&args.out)?.filter_map(|e| e.ok()?.metadata().ok()).map(|m| m.len()).sum();
-    eprintln!("wrote {} ({:.1} MB; teacher at step {})", args.out.display(), size as f64 / 1e6, teacher_state.step);
+    eprintln!("wrote {} ({:.1} MB; {})", args.out.display(), size as f64 / 1e6, teacher.source);
     Ok(())
+}
+
+/// What a released model needs of its teacher.
+struct TeacherPart {
+    model: KinoConfig,
+    video_scale: f64,
+    audio_scale: f64,
+    /// Where it comes from, in words.
+    source: String,
+}
+
+/// The teacher in `dir`: a checkpoint or a released model folder.
+fn teacher_part(dir: &Path) -> anyhow::Result<TeacherPart> {
+    let checkpoint = Checkpoint::new(dir);
+    if checkpoint.exists() {
+        let state = checkpoint.load_state()?;
+        anyhow::ensure!(state.task == "teacher", "{} holds a `{}` checkpoint, not a teacher", dir.display(), state.task);
+        let config: TeacherConfig = serde_json::from_value(state.config).context("the teacher checkpoint's config")?;
+        let source = format!("teacher at step {}", state.step);
+        return Ok(TeacherPart { model: config.model, video_scale: config.video_scale, audio_scale: config.audio_scale, source });
+    }
+    let path = config_path(dir);
+    let bytes =
+        std::fs::read(&path).with_context(|| format!("{} is neither a teacher checkpoint nor a model folder: reading {}", dir.display(), path.display()))?;
+    let released: PipelineConfig = serde_json::from_slice(&bytes).with_context(|| format!("parsing {}", path.display()))?;
+    let source = format!("the teacher of {}", dir.display());
+    Ok(TeacherPart { model: released.generator, video_scale: released.video_scale, audio_scale: released.audio_scale, source })
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used)]
+    use super::*;
+    use crate::checkpoint::RunState;
+    use burn::optim::AdamWConfig;
+
+    /// The tensor data of a safetensors file: what follows its JSON header (whose metadata
+    /// comes in no fixed order).
+    fn tensor_bytes(path: &Path) -> Vec<u8> {
+        let bytes = std::fs::read(path).unwrap();
+        let header = u64::from_le_bytes(bytes[..8].try_into().unwrap()) as usize;
+        bytes[8 + header..].to_vec()
+    }
+
+    /// A released teacher can be packaged again with the autoencoder it was trained on (its
+    /// weights come through unchanged), and not with one whose encoder has moved.
+    #[test]
+    fn a_released_teacher_keeps_the_encoder_it_was_trained_on() {
+        let release = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../models/kino-1-teacher");
+        let scratch = std::env::temp_dir().join(format!("kino-export-{}", std::process::id()));
+        let out = scratch.join("out");
+        let args = |vae: &Path| ExportArgs {
+            vae: vae.to_owned(),
+            audio: release.clone(),
+            teacher: release.clone(),
+            name: "repackaged".into(),
+            out: out.clone(),
+            steps: 24,
+            guidance: 3.0,
+        };
+        export(&args(&release)).expect("the same autoencoder");
+        for file in [kino_model::pipeline::GENERATOR_FILE, kino_model::pipeline::VIDEO_VAE_FILE] {
+            assert!(tensor_bytes(&out.join(file)) == tensor_bytes(&release.join(file)), "{file} changed");
+        }
+
+        let moved = scratch.join("moved");
+        let state = RunState {
+            task: "vae".into(),
+            step: 1,
+            next_seed: 4,
+            train_seconds: 1.0,
+            config: serde_json::to_value(VideoVaeConfig::vae_64()).unwrap(),
+            history: vec![],
+            evals: vec![],
+            overfit: false,
+        };
+        Checkpoint::new(&moved).save(&VideoVaeConfig::vae_64().init(&Device::flex()), &AdamWConfig::new().init(), &state).unwrap();
+        std::fs::remove_dir_all(&out).unwrap();
+        let error = export(&args(&moved)).expect_err("a fresh encoder");
+        assert!(error.to_string().contains("--freeze-encoder"), "{error}");
+        assert!(!out.exists(), "nothing is written");
+        std::fs::remove_dir_all(&scratch).ok();
+    }
 }
