@@ -45,16 +45,20 @@ pub fn view_at(scene: &Scene, sim: &Simulation, t: f64, width: u32, height: u32)
     let zoom = if cam.zoom.is_finite() && cam.zoom > 0.0 { cam.zoom.powf(local) } else { 1.0 };
     let span = cam.framing.view_span() / zoom.max(1e-3);
     let scale = w.max(h) / span;
+    let half_h = h / scale * 0.5;
     let (mut cx, mut cy) = match cam.follow.and_then(|i| sim.states.first().and_then(|s| s.get(i)).map(|_| i)) {
         Some(i) => {
+            // Pan with the subject, but tilt only as far as keeps its top inside the frame: a
+            // camera that tracked its height too would hold a bouncing ball still and move the
+            // floor instead, and the bounce would not read.
             let s = sim.state_at(t);
-            (s[i].pos[0] as f32, s[i].pos[1] as f32 + 0.2 * span / 4.0)
+            let top = s[i].pos[1] as f32 + scene.objects.get(i).map_or(0.0, |o| o.extent());
+            (s[i].pos[0] as f32, top - 0.8 * half_h)
         }
         None => (cam.centre[0] + cam.pan * local, cam.centre[1]),
     };
     // Keep the floor near the bottom of the frame (lower when there is a pool to see into).
     let below = if scene.fixtures.iter().any(|f| matches!(f, Fixture::Pool { .. })) { 1.1 } else { 0.6 };
-    let half_h = h / scale * 0.5;
     cy = cy.max(half_h - below);
     let half_w = w / scale * 0.5;
     let (sl, sr) = (scene.stage[0] - 0.4, scene.stage[1] + 0.4);
@@ -64,4 +68,70 @@ pub fn view_at(scene: &Scene, sim: &Simulation, t: f64, width: u32, height: u32)
         cx = (sl + sr) * 0.5;
     }
     View { cx, cy, scale, width: w, height: h, shot: index }
+}
+
+#[cfg(test)]
+mod tests {
+    use kino_core::scene::{Camera, Colour, Fixture, Framing, Material, Object, ObjectKind, Setting, Shot, Size, Style};
+
+    use super::*;
+    use crate::physics::simulate;
+
+    fn ball_dropped_in(framing: Framing) -> Scene {
+        let ball = Object {
+            kind: ObjectKind::Ball,
+            colour: Colour::Red,
+            size: Size::Medium,
+            material: Material::Rubber,
+            position: [-0.8, 2.0],
+            velocity: [0.8, 0.0],
+            spin: 0.0,
+            avatar: None,
+        };
+        let camera = Camera { framing, follow: Some(0), centre: [0.0, 1.2], pan: 0.0, zoom: 1.0 };
+        Scene {
+            seed: 1,
+            setting: Setting::Gym,
+            style: Style::Photoreal,
+            stage: [-2.5, 2.5],
+            objects: vec![ball],
+            fixtures: vec![Fixture::Floor { material: Material::Wood }],
+            shots: vec![Shot { duration_s: 2.0, camera }],
+        }
+    }
+
+    #[test]
+    fn a_medium_shot_pans_with_a_bouncing_ball_and_keeps_the_floor_still() {
+        let scene = ball_dropped_in(Framing::Medium);
+        let sim = simulate(&scene, 2.0);
+        let views: Vec<(View, [f32; 2])> = (0..24)
+            .map(|f| {
+                let t = f64::from(f) / 12.0;
+                let s = sim.state_at(t);
+                let view = view_at(&scene, &sim, t, 64, 64);
+                (view, view.to_px(s[0].pos[0], s[0].pos[1]))
+            })
+            .collect();
+        let floor_rows: Vec<f32> = views.iter().map(|(v, _)| v.to_px(0.0, 0.0)[1]).collect();
+        assert!(floor_rows.iter().all(|r| (r - floor_rows[0]).abs() < 1e-3 && *r < 64.0), "the floor moved: {floor_rows:?}");
+        let ball_rows: Vec<f32> = views.iter().map(|(_, p)| p[1]).collect();
+        let travel = ball_rows.iter().cloned().fold(f32::MIN, f32::max) - ball_rows.iter().cloned().fold(f32::MAX, f32::min);
+        assert!(travel > 20.0, "the bounce spans only {travel} rows: {ball_rows:?}");
+        // Panned with it: the ball stays near the middle across the frame.
+        assert!(views.iter().all(|(_, p)| (p[0] - 32.0).abs() < 2.0), "{views:?}");
+    }
+
+    #[test]
+    fn a_close_up_tilts_up_to_keep_a_high_ball_in_frame() {
+        let scene = ball_dropped_in(Framing::CloseUp);
+        let sim = simulate(&scene, 2.0);
+        for f in 0..24 {
+            let t = f64::from(f) / 12.0;
+            let view = view_at(&scene, &sim, t, 64, 64);
+            let s = sim.state_at(t);
+            let top = view.to_px(s[0].pos[0], s[0].pos[1] + 0.18)[1];
+            let bottom = view.to_px(s[0].pos[0], s[0].pos[1] - 0.18)[1];
+            assert!(top >= 0.0 && bottom <= 64.0, "frame {f}: ball spans rows {top}..{bottom}");
+        }
+    }
 }

@@ -357,10 +357,16 @@ fn shots(rng: &mut Rng, dist: &Distribution, objects: &[Object], hoop: bool) -> 
     let total = dist.duration_s.max(0.1);
     let mut out = Vec::new();
     for i in 0..n {
-        let framing =
-            if i == 0 { rng.pick(&[Framing::Wide, Framing::Wide, Framing::Medium]) } else { rng.pick(&[Framing::Wide, Framing::Medium, Framing::CloseUp]) };
         // Follow something that moves; with a hoop, the basketball.
         let movers: Vec<usize> = (0..objects.len()).filter(|&i| objects[i].kind != ObjectKind::Avatar).collect();
+        // A lone object opens framed on itself, as a person would film it; a wide shot would draw
+        // it a few pixels across.
+        let lone = movers.len() == 1 && objects.len() == 1;
+        let framing = match (i, lone) {
+            (0, true) => rng.pick(&[Framing::Medium, Framing::Medium, Framing::CloseUp, Framing::Wide]),
+            (0, false) => rng.pick(&[Framing::Wide, Framing::Wide, Framing::Medium]),
+            _ => rng.pick(&[Framing::Wide, Framing::Medium, Framing::CloseUp]),
+        };
         let shooter = objects.iter().position(|o| o.kind == ObjectKind::Basketball).filter(|_| hoop);
         let follow = if framing == Framing::Wide || movers.is_empty() { None } else { Some(shooter.unwrap_or_else(|| rng.pick(&movers))) };
         let pan = if follow.is_none() && rng.chance(0.3) { rng.range(-0.6, 0.6) } else { 0.0 };
@@ -408,6 +414,18 @@ mod tests {
         assert!(err.contains("`hoop`"), "{err}");
         assert!(Distribution::load(&dir.join("missing.json")).is_err());
         std::fs::remove_dir_all(&dir).ok();
+    }
+
+    #[test]
+    fn a_lone_object_mostly_opens_on_a_shot_that_follows_it() {
+        let d = Distribution { objects: [1, 1], avatar: 0.0, ..Distribution::default() };
+        let firsts: Vec<Camera> = (0..200).map(|seed| sample(seed, &d).shots[0].camera.clone()).collect();
+        let framed = firsts.iter().filter(|c| c.framing != Framing::Wide && c.follow == Some(0)).count();
+        assert!((120..=180).contains(&framed), "{framed} of 200 first shots follow the lone object");
+        // Scenes with several things keep mostly wide openings, which show them all.
+        let d = Distribution { objects: [3, 3], ..Distribution::default() };
+        let wide = (0..200).filter(|&seed| sample(seed, &d).shots[0].camera.framing == Framing::Wide).count();
+        assert!(wide > 100, "{wide} of 200");
     }
 
     #[test]
