@@ -125,12 +125,13 @@ mod tests {
     fn a_close_up_tilts_up_to_keep_a_high_ball_in_frame() {
         let scene = ball_dropped_in(Framing::CloseUp);
         let sim = simulate(&scene, 2.0);
+        let radius = f64::from(scene.objects[0].extent());
         for f in 0..24 {
             let t = f64::from(f) / 12.0;
             let view = view_at(&scene, &sim, t, 64, 64);
             let s = sim.state_at(t);
-            let top = view.to_px(s[0].pos[0], s[0].pos[1] + 0.18)[1];
-            let bottom = view.to_px(s[0].pos[0], s[0].pos[1] - 0.18)[1];
+            let top = view.to_px(s[0].pos[0], s[0].pos[1] + radius)[1];
+            let bottom = view.to_px(s[0].pos[0], s[0].pos[1] - radius)[1];
             assert!(top >= 0.0 && bottom <= 64.0, "frame {f}: ball spans rows {top}..{bottom}");
         }
     }

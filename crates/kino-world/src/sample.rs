@@ -356,18 +356,18 @@ fn shots(rng: &mut Rng, dist: &Distribution, objects: &[Object], hoop: bool) -> 
     let n = 1 + rng.below(dist.max_shots.max(1));
     let total = dist.duration_s.max(0.1);
     let mut out = Vec::new();
+    // Follow something that moves; with a hoop, the basketball.
+    let movers: Vec<usize> = (0..objects.len()).filter(|&i| objects[i].kind != ObjectKind::Avatar).collect();
+    let shooter = objects.iter().position(|o| o.kind == ObjectKind::Basketball).filter(|_| hoop);
+    // A lone object opens framed on itself, as a person would film it; a wide shot would draw
+    // it a few pixels across.
+    let lone = movers.len() == 1 && objects.len() == 1;
     for i in 0..n {
-        // Follow something that moves; with a hoop, the basketball.
-        let movers: Vec<usize> = (0..objects.len()).filter(|&i| objects[i].kind != ObjectKind::Avatar).collect();
-        // A lone object opens framed on itself, as a person would film it; a wide shot would draw
-        // it a few pixels across.
-        let lone = movers.len() == 1 && objects.len() == 1;
         let framing = match (i, lone) {
             (0, true) => rng.pick(&[Framing::Medium, Framing::Medium, Framing::CloseUp, Framing::Wide]),
             (0, false) => rng.pick(&[Framing::Wide, Framing::Wide, Framing::Medium]),
             _ => rng.pick(&[Framing::Wide, Framing::Medium, Framing::CloseUp]),
         };
-        let shooter = objects.iter().position(|o| o.kind == ObjectKind::Basketball).filter(|_| hoop);
         let follow = if framing == Framing::Wide || movers.is_empty() { None } else { Some(shooter.unwrap_or_else(|| rng.pick(&movers))) };
         let pan = if follow.is_none() && rng.chance(0.3) { rng.range(-0.6, 0.6) } else { 0.0 };
         let zoom = if rng.chance(0.25) { rng.range(1.05, 1.25) } else { 1.0 };
