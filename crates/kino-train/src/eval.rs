@@ -2,9 +2,12 @@
 //! the clips against kino-world's ground truth, and does the same for the world's own renders
 //! of the same scenes (the ceiling) and for those renders after a round trip through the
 //! model's autoencoders (the ceiling of any generator over them: where this column falls short
-//! of the world's, the autoencoders lose what the metric reads). Prints one table and writes it
-//! as `eval.json`, with a contact sheet per case (`case-NN.png`: generated frames on top, the
-//! round trip in the middle, the world's below).
+//! of the world's, the autoencoders lose what the metric reads), and for those renders' latents
+//! noised part of the way (`--denoise-from`, 0.7 by default) and denoised by the teacher under
+//! the case's prompt (the first window): where this column falls short of the round trip, the
+//! teacher erases what the noisy latents still hold, before it has to invent anything. Prints
+//! one table and writes it as `eval.json`, with a contact sheet per case (`case-NN.png`, top to
+//! bottom: generated, denoised, round trip, the world's).
 //!
 //! | metric | how |
 //! |---|---|
@@ -54,6 +57,10 @@ pub struct EvalArgs {
     /// MiniLM folder (from `cargo xtask fetch-models`).
     #[arg(long)]
     pub text_model: Option<PathBuf>,
+    /// Noise level (0 to 1) of the world's latents that the teacher denoises for the
+    /// "denoised" column.
+    #[arg(long, default_value_t = 0.7)]
+    pub denoise_from: f64,
 }
 
 /// A clip to score: RGB frames (64x64), 16 kHz sound.
@@ -87,6 +94,7 @@ struct CaseReport {
     prompts: Vec<String>,
     truth: Truth,
     model: ClipScores,
+    denoised: ClipScores,
     autoencoded: ClipScores,
     real_world: ClipScores,
 }
@@ -95,6 +103,8 @@ struct CaseReport {
 struct Row {
     metric: String,
     model: Option<f64>,
+    /// The world's latents noised to `--denoise-from` and denoised by the teacher.
+    denoised: Option<f64>,
     /// The world's renders after the model's autoencoders.
     autoencoded: Option<f64>,
     real_world: Option<f64>,
@@ -107,6 +117,7 @@ struct Report {
     model: String,
     judge: String,
     steps: Option<usize>,
+    denoise_from: f64,
     speed_bound_px: f64,
     judge_accuracy_on_real: f64,
     judge_trusted: bool,
@@ -115,6 +126,11 @@ struct Report {
 }
 
 pub fn run(args: &EvalArgs) -> anyhow::Result<()> {
+    anyhow::ensure!(
+        args.denoise_from.is_finite() && args.denoise_from > 0.0 && args.denoise_from <= 1.0,
+        "--denoise-from must be above 0 and at most 1, not {}",
+        args.denoise_from
+    );
     let device = Device::flex();
     let (judge_model, _) = judge::load(&args.judge, &device)?;
     let text_dir = args.text_model.clone().unwrap_or_else(kino_model::text::TextEncoder::default_dir);
@@ -127,6 +143,7 @@ pub fn run(args: &EvalArgs) -> anyhow::Result<()> {
     bar.set_prefix("eval");
     let mut generated = Vec::with_capacity(cases.len());
     let mut round_trips = Vec::with_capacity(cases.len());
+    let mut denoised = Vec::with_capacity(cases.len());
     for case in &cases {
         bar.set_message(case.prompts[0].chars().take(60).collect::<String>());
         let request = Request { steps: args.steps, ..Request::new(case.prompts[0].clone(), case.index as u64) };
@@ -135,7 +152,9 @@ pub fn run(args: &EvalArgs) -> anyhow::Result<()> {
         anyhow::ensure!(clip.width == 64 && clip.height == 64, "the judge reads 64x64 clips; {} makes {}x{}", args.model.display(), clip.width, clip.height);
         generated.push(clip);
         let frames: Vec<Vec<u8>> = case.real.frames.iter().map(|f| f.rgb.clone()).collect();
-        round_trips.push(pipeline.decode_latents(&pipeline.encode(&frames, &case.real.audio)?)?);
+        let latents = pipeline.encode(&frames, &case.real.audio)?;
+        round_trips.push(pipeline.decode_latents(&latents)?);
+        denoised.push(pipeline.remix(&latents, args.denoise_from, &request, &mut |_| ())?);
         bar.inc(1);
     }
     bar.finish();
@@ -144,6 +163,7 @@ pub fn run(args: &EvalArgs) -> anyhow::Result<()> {
         cases.iter().map(|c| Scored { frames: c.real.frames.iter().map(|f| f.rgb.as_slice()).collect(), audio: &c.real.audio, fps: 12.0 }).collect();
     let made: Vec<Scored> = generated.iter().map(scored).collect();
     let autoencoded: Vec<Scored> = round_trips.iter().map(scored).collect();
+    let denoised: Vec<Scored> = denoised.iter().map(scored).collect();
 
     // The speed bound, from how far the prompted objects truly move between frames in the
     // world's renders (their labelled boxes; the tracker's own moves include its mistakes).
@@ -158,6 +178,7 @@ pub fn run(args: &EvalArgs) -> anyhow::Result<()> {
     let (real_verdicts, made_verdicts) = (read(&real, false)?, read(&made, false)?);
     let (real_last, made_last) = (read(&real, true)?, read(&made, true)?);
     let (autoencoded_verdicts, autoencoded_last) = (read(&autoencoded, false)?, read(&autoencoded, true)?);
+    let (denoised_verdicts, denoised_last) = (read(&denoised, false)?, read(&denoised, true)?);
 
     // A second set of real clips from other held-out scenes: the Fréchet distance's floor.
     let others: Vec<Clip> = (0..cases.len() as u64).map(|i| crate::data::clip(cases::EVAL_SEED + 900_000 + i)).collect::<anyhow::Result<_>>()?;
@@ -172,10 +193,11 @@ pub fn run(args: &EvalArgs) -> anyhow::Result<()> {
             prompts: case.prompts.clone(),
             truth: case.truth,
             model: score(&made[i], &made_verdicts, &made_last),
+            denoised: score(&denoised[i], &denoised_verdicts, &denoised_last),
             autoencoded: score(&autoencoded[i], &autoencoded_verdicts, &autoencoded_last),
             real_world: score(&real[i], &real_verdicts, &real_last),
         });
-        write_sheet(&args.out.join(format!("case-{:02}.png", case.index)), &[&made[i], &autoencoded[i], &real[i]])?;
+        write_sheet(&args.out.join(format!("case-{:02}.png", case.index)), &[&made[i], &denoised[i], &autoencoded[i], &real[i]])?;
     }
 
     let judge_accuracy = mean_accuracy(reports.iter().map(|r| &r.real_world));
@@ -184,6 +206,7 @@ pub fn run(args: &EvalArgs) -> anyhow::Result<()> {
     table.push(Row {
         metric: "distribution: Fréchet distance in judge features (ceiling: other real scenes)".into(),
         model: frechet::frechet_distance(&made_verdicts.features, &real_verdicts.features),
+        denoised: frechet::frechet_distance(&denoised_verdicts.features, &real_verdicts.features),
         autoencoded: frechet::frechet_distance(&autoencoded_verdicts.features, &real_verdicts.features),
         real_world: frechet::frechet_distance(&other_features, &real_verdicts.features),
         better: "lower",
@@ -200,6 +223,7 @@ pub fn run(args: &EvalArgs) -> anyhow::Result<()> {
         model: args.model.display().to_string(),
         judge: args.judge.display().to_string(),
         steps: args.steps,
+        denoise_from: args.denoise_from,
         speed_bound_px: bound,
         judge_accuracy_on_real: judge_accuracy.unwrap_or(0.0),
         judge_trusted: trusted,
@@ -262,7 +286,8 @@ fn score_clip(case: &Case, clip: &Scored, bound: f64, first: [usize; 5], last: [
         physics,
         ..ClipScores::default()
     };
-    if case.kind == CaseKind::MultiShot {
+    // The denoised column holds the first window alone: no second shot to compare.
+    if case.kind == CaseKind::MultiShot && clip.frames.len() > FRAMES {
         let split = FRAMES.min(sightings.len());
         let (a, b) = (shot_stats(&sightings[..split]), shot_stats(&sightings[split..]));
         if let (Some((ca, aa)), Some((cb, ab))) = (a, b) {
@@ -306,7 +331,14 @@ fn summary(reports: &[CaseReport], trusted: bool) -> Vec<Row> {
     let mut rows = Vec::new();
     let mut row = |metric: String, better: &'static str, f: &dyn Fn(&[&ClipScores]) -> Option<f64>| {
         let column = |pick: fn(&CaseReport) -> &ClipScores| f(&reports.iter().map(pick).collect::<Vec<_>>());
-        rows.push(Row { metric, model: column(|r| &r.model), autoencoded: column(|r| &r.autoencoded), real_world: column(|r| &r.real_world), better });
+        rows.push(Row {
+            metric,
+            model: column(|r| &r.model),
+            denoised: column(|r| &r.denoised),
+            autoencoded: column(|r| &r.autoencoded),
+            real_world: column(|r| &r.real_world),
+            better,
+        });
     };
     row("tracking: frames where the prompted object is found".into(), "higher", &|s| ratio(s.iter().map(|c| c.sighted)));
     row("physics: moves within the speed bound".into(), "higher", &|s| ratio(s.iter().map(|c| c.physics.jumps)));
@@ -333,10 +365,10 @@ fn summary(reports: &[CaseReport], trusted: bool) -> Vec<Row> {
 fn print_table(rows: &[Row]) {
     let width = rows.iter().map(|r| r.metric.chars().count()).max().unwrap_or(6).max(6);
     let cell = |v: Option<f64>| v.map_or_else(|| "-".to_string(), |v| format!("{v:.3}"));
-    println!("| {:width$} | {:>10} | {:>11} | {:>10} |", "metric", "model", "autoencoded", "real world");
-    println!("|{}|{}|{}|{}|", "-".repeat(width + 2), "-".repeat(12), "-".repeat(13), "-".repeat(12));
+    println!("| {:width$} | {:>10} | {:>10} | {:>11} | {:>10} |", "metric", "model", "denoised", "autoencoded", "real world");
+    println!("|{}|{}|{}|{}|{}|", "-".repeat(width + 2), "-".repeat(12), "-".repeat(12), "-".repeat(13), "-".repeat(12));
     for r in rows {
-        println!("| {:width$} | {:>10} | {:>11} | {:>10} |", r.metric, cell(r.model), cell(r.autoencoded), cell(r.real_world));
+        println!("| {:width$} | {:>10} | {:>10} | {:>11} | {:>10} |", r.metric, cell(r.model), cell(r.denoised), cell(r.autoencoded), cell(r.real_world));
     }
 }
 
@@ -353,4 +385,27 @@ fn write_sheet(path: &std::path::Path, clips: &[&Scored]) -> anyhow::Result<()> 
     let sheet = kino_world::output::contact_sheet(&all, cols);
     std::fs::write(path, kino_world::output::png_bytes(&sheet, path)?).with_context(|| format!("writing {}", path.display()))?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_noise_level_outside_0_to_1_is_refused_before_anything_loads() {
+        for bad in [0.0, -0.5, 1.5, f64::NAN] {
+            let args = EvalArgs {
+                model: PathBuf::from("no-such-model"),
+                judge: PathBuf::from("no-such-judge"),
+                out: std::env::temp_dir().join("kino-eval-refused"),
+                prompts: 1,
+                steps: None,
+                text_model: None,
+                denoise_from: bad,
+            };
+            let message = run(&args).expect_err("refused").to_string();
+            assert!(message.contains("--denoise-from"), "{bad}: {message}");
+        }
+        assert!(!std::env::temp_dir().join("kino-eval-refused").exists(), "nothing written");
+    }
 }
