@@ -7,8 +7,10 @@
 //!
 //! Held-out metrics: the (unweighted) flow loss at fixed times (0.25, 0.5, 0.75) and fixed noise,
 //! the prompt gain (that loss without the prompt minus with it: how much the model reads the
-//! text; also alone at t = 0.95, where the prompt is nearly all there is to go on), and a
-//! contact sheet of one clip sampled (Euler, 20 steps, guidance 3) for a held-out caption.
+//! text; also alone at t = 0.95, where the prompt is nearly all there is to go on), the colour
+//! gain (the loss under the same captions with the objects' colour words changed, minus the
+//! loss under the true ones: near 0, the model draws an object's colour without reading it),
+//! and a contact sheet of one clip sampled (Euler, 20 steps, guidance 3) for a held-out caption.
 
 use std::cell::Cell;
 use std::path::{Path, PathBuf};
@@ -16,6 +18,7 @@ use std::path::{Path, PathBuf};
 use anyhow::Context;
 use burn::tensor::kind::Autodiff;
 use burn::tensor::{Bool, Device, Distribution, Tensor};
+use kino_core::scene::{Colour, Scene};
 use kino_model::audio_vae::{AudioVae, AudioVaeConfig};
 use kino_model::dit::{Conditioning, JointLatents, Kino, KinoConfig};
 use kino_model::flow::{self, Guided, Sampler};
@@ -137,27 +140,41 @@ impl TeacherTask {
 
     /// Clean latents (scaled to unit variance) and prompt states of `clips`, on `device`.
     fn encode(&self, clips: &[Clip], device: &Device, drop: bool) -> anyhow::Result<(JointLatents, TextStates)> {
+        let latents = self.latents(clips, device)?;
+        let prompts = self.prompts(clips);
+        Ok((latents, self.text_states(&prompts, device, drop)?))
+    }
+
+    /// Clean latents of `clips`, scaled to unit variance, on `device`.
+    fn latents(&self, clips: &[Clip], device: &Device) -> anyhow::Result<JointLatents> {
         let plain = &self.plain;
         let video = self.vae.encode(video_tensor(clips, plain))?.mean.mul_scalar(self.config.video_scale);
         let audio = self.audio.encode(self.audio.spectrogram(&audio_waves(clips), plain)?)?.mean.mul_scalar(self.config.audio_scale);
-        // One caption per clip, rotating through each clip's captions.
-        let prompts: Vec<&str> = clips
+        Ok(JointLatents { video: onto(video, device), audio: onto(audio, device) })
+    }
+
+    /// One caption per clip, rotating through each clip's captions.
+    fn prompts<'a>(&self, clips: &'a [Clip]) -> Vec<&'a str> {
+        clips
             .iter()
             .map(|c| {
                 let n = self.counter.get();
                 self.counter.set(n + 1);
                 c.captions.get(n as usize % c.captions.len().max(1)).map_or("", String::as_str)
             })
-            .collect();
-        let text = self.text.encode(&prompts)?;
+            .collect()
+    }
+
+    /// MiniLM states of `prompts` on `device`, with some dropped (for guidance) when `drop`.
+    fn text_states(&self, prompts: &[&str], device: &Device, drop: bool) -> anyhow::Result<TextStates> {
+        let plain = &self.plain;
+        let text = self.text.encode(prompts)?;
         let [b, _] = text.mask.dims();
         let mut mask = text.mask;
         if drop {
             mask = hide_dropped(mask, Tensor::random([b], Distribution::Default, plain), self.drop_prompt);
         }
-        let latents = JointLatents { video: onto(video, device), audio: onto(audio, device) };
-        let text = TextStates { states: onto(text.states, device), mask: onto(mask, device) };
-        Ok((latents, text))
+        Ok(TextStates { states: onto(text.states, device), mask: onto(mask, device) })
     }
 
     /// Frames of a clip generated for `prompt` (Euler, `steps` steps, guidance `scale`).
@@ -202,7 +219,11 @@ impl Task for TeacherTask {
     }
 
     fn evaluate(&self, model: &Kino, clips: &[Clip], device: &Device, out: &Path, step: usize) -> anyhow::Result<Vec<(String, f64)>> {
-        let (x0, text) = self.encode(clips, device, false)?;
+        let x0 = self.latents(clips, device)?;
+        let prompts = self.prompts(clips);
+        let text = self.text_states(&prompts, device, false)?;
+        let recoloured: Vec<String> = prompts.iter().zip(clips).map(|(p, c)| recoloured(p, &c.scene)).collect();
+        let recoloured = Conditioning::text(self.text_states(&recoloured.iter().map(String::as_str).collect::<Vec<_>>(), device, false)?);
         let noise =
             JointLatents { video: kino_model::noise::gaussian(x0.video.dims(), 7, device), audio: kino_model::noise::gaussian(x0.audio.dims(), 8, device) };
         let cond = Conditioning::text(text);
@@ -210,10 +231,11 @@ impl Task for TeacherTask {
             let times = Tensor::<1>::full([clips.len()], t, device);
             Ok(f64::from(flow::flow_loss(model, &x0, &noise, times, cond, self.config.audio_weight, None)?.loss.into_scalar::<f32>()))
         };
-        let (mut total, mut unprompted) = (0.0, 0.0);
+        let (mut total, mut unprompted, mut miscoloured) = (0.0, 0.0, 0.0);
         for t in [0.25, 0.5, 0.75] {
             total += loss_at(t, &cond)? / 3.0;
             unprompted += loss_at(t, &Conditioning::unconditional())? / 3.0;
+            miscoloured += loss_at(t, &recoloured)? / 3.0;
         }
         // Near pure noise the prompt is nearly all the model knows about the clip: the gain there
         // is the most the prompt can lower the loss by.
@@ -225,8 +247,43 @@ impl Task for TeacherTask {
         std::fs::write(&path, kino_world::output::png_bytes(&sheet, &path)?)?;
         std::fs::write(out.join(format!("sample-{step:06}.txt")), format!("{prompt}\n"))?;
         // How much the prompt lowers the loss: near 0, the model ignores the text.
-        Ok(vec![("flow_loss".into(), total), ("prompt_gain".into(), unprompted - total), ("prompt_gain_t95".into(), noisy_gain)])
+        Ok(vec![
+            ("flow_loss".into(), total),
+            ("prompt_gain".into(), unprompted - total),
+            ("prompt_gain_t95".into(), noisy_gain),
+            ("colour_gain".into(), miscoloured - total),
+        ])
     }
+}
+
+/// `caption` with every colour word of `scene`'s objects changed to another colour (five
+/// places on in [`Colour::ALL`], never itself), so its loss against the true caption's tells
+/// whether the model reads colours.
+fn recoloured(caption: &str, scene: &Scene) -> String {
+    let changed = |word: &str| -> Option<&'static str> {
+        let i = Colour::ALL.iter().position(|c| c.name() == word)?;
+        scene.objects.iter().any(|o| o.colour == Colour::ALL[i]).then(|| Colour::ALL[(i + 5) % Colour::ALL.len()].name())
+    };
+    let mut out = String::with_capacity(caption.len());
+    let mut word = String::new();
+    for ch in caption.chars().chain(std::iter::once(' ')) {
+        if ch.is_alphabetic() {
+            word.push(ch);
+            continue;
+        }
+        let lower = word.to_lowercase();
+        match changed(&lower) {
+            Some(name) if word.starts_with(char::is_uppercase) => {
+                out.extend(name.chars().next().map(|c| c.to_ascii_uppercase()).into_iter().chain(name.chars().skip(1)))
+            }
+            Some(name) => out.push_str(name),
+            None => out.push_str(&word),
+        }
+        word.clear();
+        out.push(ch);
+    }
+    out.pop();
+    out
 }
 
 /// `mask` with every token of prompt `i` hidden where `coins[i] < chance`: the prompts dropped
@@ -250,5 +307,29 @@ mod tests {
         let coins = Tensor::<1>::from_floats([0.05, 0.5, 0.09], &device);
         let hidden = hide_dropped(mask, coins, 0.1).int().into_data().iter::<i64>().collect::<Vec<_>>();
         assert_eq!(hidden, vec![0, 0, 0, 1, 0, 0]);
+    }
+
+    #[test]
+    fn recolouring_changes_the_objects_colour_words_and_nothing_else() {
+        let clip = crate::data::clip(1_000_000_123).expect("a held-out clip");
+        let colours: Vec<&str> = clip.scene.objects.iter().map(|o| o.colour.name()).collect();
+        let shifted = |word: &str| Colour::ALL[(Colour::ALL.iter().position(|c| c.name() == word).expect("a colour") + 5) % 11].name();
+        for caption in &clip.captions {
+            let changed = recoloured(caption, &clip.scene);
+            let (before, after): (Vec<&str>, Vec<&str>) = (caption.split(' ').collect(), changed.split(' ').collect());
+            assert_eq!(before.len(), after.len(), "{caption} -> {changed}");
+            let mut swaps = 0;
+            for (b, a) in before.iter().zip(&after) {
+                let word = b.trim_matches(|c: char| !c.is_alphabetic()).to_lowercase();
+                if colours.contains(&word.as_str()) {
+                    assert_eq!(a.to_lowercase(), b.to_lowercase().replace(&word, shifted(&word)), "{caption} -> {changed}");
+                    assert_eq!(a.starts_with(char::is_uppercase), b.starts_with(char::is_uppercase));
+                    swaps += 1;
+                } else {
+                    assert_eq!(a, b, "{caption} -> {changed}");
+                }
+            }
+            assert!(swaps > 0, "every caption names a colour of its objects: {caption}");
+        }
     }
 }
