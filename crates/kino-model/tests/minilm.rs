@@ -69,3 +69,31 @@ fn missing_weights_say_how_to_fetch_them() {
     assert!(matches!(error, LoadError::Missing { .. }), "{error:?}");
     assert!(error.to_string().contains("cargo xtask fetch-models"), "{error}");
 }
+
+/// The teacher reads colours only through the token states of the colour words: they must
+/// differ between colours far more than the rest of the sentence does.
+#[test]
+fn minilm_colour_words_get_their_own_token_states() {
+    let encoder = encoder();
+    let colours = ["red", "blue", "green", "yellow", "purple"];
+    let prompts: Vec<String> = colours.iter().map(|c| format!("a {c} rubber ball bounces twice on a wooden floor")).collect();
+    let text = encoder.encode(&prompts.iter().map(String::as_str).collect::<Vec<_>>()).expect("encodes");
+    let [b, t, d] = text.states.dims();
+    let states = text.states.into_data().try_to_vec::<f32>().expect("f32");
+    let token = |i: usize, k: usize| &states[(i * t + k) * d..(i * t + k + 1) * d];
+    let unit_cosine = |a: &[f32], b: &[f32]| cosine(a, b) / (cosine(a, a).sqrt() * cosine(b, b).sqrt());
+    // Token 0 is [CLS], 1 "a", 2 the colour.
+    let (mut colour, mut rest, mut pairs) = (0.0, 0.0, 0.0);
+    for i in 0..b {
+        for j in i + 1..b {
+            colour += unit_cosine(token(i, 2), token(j, 2));
+            rest += (3..t - 1).map(|k| unit_cosine(token(i, k), token(j, k))).sum::<f32>() / (t - 4) as f32;
+            pairs += 1.0;
+        }
+    }
+    let (colour, rest) = (colour / pairs, rest / pairs);
+    let e = encoder.embed(&prompts.iter().map(String::as_str).collect::<Vec<_>>()).expect("encodes").into_data().try_to_vec::<f32>().expect("f32");
+    let sentence = (1..b).map(|j| cosine(&e[..d], &e[j * d..(j + 1) * d])).sum::<f32>() / (b - 1) as f32;
+    eprintln!("colour tokens across colours: cosine {colour:.3}; other tokens {rest:.3}; sentence embeddings {sentence:.3}");
+    assert!(colour < rest - 0.1, "colour tokens {colour}, other tokens {rest}");
+}
