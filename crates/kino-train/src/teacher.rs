@@ -25,6 +25,7 @@ use kino_model::flow::{self, Guided, Sampler};
 use kino_model::text::{TextEncoder, TextStates};
 use kino_model::video_vae::{VideoVae, VideoVaeConfig};
 use kino_world::Clip;
+use kino_world::captions::capitalise;
 use serde::{Deserialize, Serialize};
 
 use crate::checkpoint::load_part;
@@ -273,9 +274,7 @@ fn recoloured(caption: &str, scene: &Scene) -> String {
         }
         let lower = word.to_lowercase();
         match changed(&lower) {
-            Some(name) if word.starts_with(char::is_uppercase) => {
-                out.extend(name.chars().next().map(|c| c.to_ascii_uppercase()).into_iter().chain(name.chars().skip(1)))
-            }
+            Some(name) if word.starts_with(char::is_uppercase) => out.push_str(&capitalise(name)),
             Some(name) => out.push_str(name),
             None => out.push_str(&word),
         }
