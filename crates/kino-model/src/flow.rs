@@ -60,8 +60,41 @@ pub fn moving_weights(video: &Tensor<5>, strength: f64) -> Tensor<5> {
     (distance / mean).mul_scalar(strength).add_scalar(1.0).div_scalar(1.0 + strength)
 }
 
+/// Weights `1 + strength` on the cells `mask` marks (1) and 1 elsewhere (0), scaled to average 1
+/// per clip: the video loss then leans toward the marked cells (the labelled objects) by about
+/// `1 + strength` to 1 without changing the loss's overall scale.
+///
+/// # Shapes
+/// - `mask`: `[b, 1, t, h, w]` of 0 and 1; returns the same
+pub fn marked_weights(mask: Tensor<5>, strength: f64) -> Tensor<5> {
+    per_clip_mean_one(mask.mul_scalar(strength).add_scalar(1.0))
+}
+
+/// `weights` divided by their mean over each clip.
+///
+/// # Shapes
+/// - `weights`: `[b, 1, t, h, w]`, positive; returns the same
+pub fn per_clip_mean_one(weights: Tensor<5>) -> Tensor<5> {
+    let [b, _, t, h, w] = weights.dims();
+    let mean = weights.clone().reshape([b, t * h * w]).mean_dim(1).reshape([b, 1, 1, 1, 1]).add_scalar(1e-6);
+    weights / mean
+}
+
+/// The squared velocity errors at times `t` with noise `noise`, element by element.
+///
+/// # Shapes
+/// - returns tensors of the shapes of `x0`
+pub fn velocity_errors(model: &Kino, x0: &JointLatents, noise: &JointLatents, t: Tensor<1>, cond: &Conditioning) -> Result<JointLatents, ShapeError> {
+    let xt = noised(x0, noise, &t);
+    let v = model.forward(&xt, t, cond)?;
+    Ok(JointLatents {
+        video: (v.video - (noise.video.clone() - x0.video.clone())).powi_scalar(2),
+        audio: (v.audio - (noise.audio.clone() - x0.audio.clone())).powi_scalar(2),
+    })
+}
+
 /// The rectified-flow loss at times `t` with noise `noise`; `video_weights` (from
-/// [`moving_weights`]) weigh the video cells, `None` weighs them alike.
+/// [`moving_weights`] or [`marked_weights`]) weigh the video cells, `None` weighs them alike.
 pub fn flow_loss(
     model: &Kino,
     x0: &JointLatents,
@@ -71,15 +104,19 @@ pub fn flow_loss(
     audio_weight: f64,
     video_weights: Option<Tensor<5>>,
 ) -> Result<FlowLoss, ShapeError> {
-    let xt = noised(x0, noise, &t);
-    let v = model.forward(&xt, t, cond)?;
-    let video_error = (v.video - (noise.video.clone() - x0.video.clone())).powi_scalar(2);
-    let video = match video_weights {
-        Some(weights) => (video_error * weights).mean(),
-        None => video_error.mean(),
-    };
-    let audio = (v.audio - (noise.audio.clone() - x0.audio.clone())).powi_scalar(2).mean();
-    Ok(FlowLoss { loss: video.clone() + audio.clone().mul_scalar(audio_weight), video, audio })
+    Ok(FlowLoss::of(velocity_errors(model, x0, noise, t, cond)?, audio_weight, video_weights))
+}
+
+impl FlowLoss {
+    /// The loss of squared velocity errors `errors` (from [`velocity_errors`]).
+    pub fn of(errors: JointLatents, audio_weight: f64, video_weights: Option<Tensor<5>>) -> FlowLoss {
+        let video = match video_weights {
+            Some(weights) => (errors.video * weights).mean(),
+            None => errors.video.mean(),
+        };
+        let audio = errors.audio.mean();
+        FlowLoss { loss: video.clone() + audio.clone().mul_scalar(audio_weight), video, audio }
+    }
 }
 
 /// Anything that gives a velocity at a point of the path.

@@ -240,6 +240,19 @@ fn moving_weights_favour_the_cells_that_change_and_average_one() {
 }
 
 #[test]
+fn marked_weights_lean_toward_the_marked_cells_and_average_one_per_clip() {
+    let device = Device::flex();
+    // Two clips of [1, 1, 2, 2]: the first marks one cell of four, the second none.
+    let mask = Tensor::<5>::from_data(TensorData::new(vec![0.0f32, 1.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0], [2, 1, 1, 2, 2]), &device);
+    let w = flow::marked_weights(mask, 9.0).into_data().try_to_vec::<f32>().expect("f32");
+    // 1 + 9 on the marked cell against 1: 10 / 13 * 4 and 1 / 13 * 4.
+    assert!((w[1] - 40.0 / 13.0).abs() < 1e-4 && (w[0] - 4.0 / 13.0).abs() < 1e-4, "{w:?}");
+    assert!((w[..4].iter().sum::<f32>() - 4.0).abs() < 1e-4, "{w:?}");
+    // A clip with nothing marked weighs its cells alike.
+    assert!(w[4..].iter().all(|w| (w - 1.0).abs() < 1e-4), "{w:?}");
+}
+
+#[test]
 fn the_pooled_prompt_steers_every_block_and_a_dropped_prompt_adds_nothing() {
     let device = Device::flex();
     let config = KinoConfig::tiny();

@@ -2,14 +2,23 @@
 //! trained (frozen) video and audio autoencoders, conditioned on MiniLM states of the clip's
 //! captions. The prompt is dropped for 10% of the clips so classifier-free guidance works.
 //!
-//! `--moving-weight` weighs the video loss toward the latent cells that change over the clip:
-//! at 64x64 a ball is about one latent cell, and an unweighted loss is mostly backdrop.
+//! `--moving-weight` weighs the video loss toward the latent cells that change over the clip,
+//! `--object-weight` toward those that hold a labelled object: at 64x64 a ball is about one
+//! latent cell, and an unweighted loss is mostly backdrop. (In a shot that follows an object,
+//! the backdrop moves and the object stays: there only the labels find it.) `--colour-contrast`
+//! adds a hinge that asks the object cells' loss under miscoloured captions to exceed the true
+//! captions' by a margin: the plain loss barely rewards reading colour words, since an object
+//! is a few cells of hundreds.
 //!
 //! Held-out metrics: the (unweighted) flow loss at fixed times (0.25, 0.5, 0.75) and fixed noise,
 //! the prompt gain (that loss without the prompt minus with it: how much the model reads the
 //! text; also alone at t = 0.95, where the prompt is nearly all there is to go on), the colour
 //! gain (the loss under the same captions with the objects' colour words changed, minus the
 //! loss under the true ones: near 0, the model draws an object's colour without reading it),
+//! the same two losses over the object cells alone (`object_loss`, `object_colour_gain`), how
+//! far recolouring the objects moves the clean latents there (`object_colour_signal`, the mean
+//! square: a model that read colours could gain about that much, less what the noisy latents
+//! already show; one that gains nothing of a large signal is blind to colour words),
 //! and a contact sheet of one clip sampled (Euler, 20 steps, guidance 3) for a held-out caption.
 
 use std::cell::Cell;
@@ -51,11 +60,26 @@ pub struct TeacherArgs {
     /// objects) than the still backdrop (`flow::moving_weights`); 0 weighs all cells alike.
     #[arg(long, default_value_t = 0.0)]
     pub moving_weight: f64,
+    /// How much more the video loss weighs the latent cells that hold a labelled object in any of
+    /// their frames (`object_cells`) than the rest; 0 weighs all cells alike.
+    #[arg(long, default_value_t = 0.0)]
+    pub object_weight: f64,
+    /// Weight of the colour contrast: a hinge that asks the object cells' loss under captions
+    /// with the objects' colours changed to exceed the true captions' by a margin, so the model
+    /// must read colour words (each step then costs two passes); 0 leaves it out.
+    #[arg(long, default_value_t = 0.0)]
+    pub colour_contrast: f64,
     /// Centre of the training times' logit-normal (`flow::sample_times`): above 0 trains more
     /// on noisy times, where the model must read the prompt to know what to draw.
     #[arg(long, default_value_t = 0.0, allow_negative_numbers = true)]
     pub time_mean: f64,
 }
+
+/// How much higher the contrast asks the object cells' loss to be under miscoloured captions.
+/// Recolouring the objects moves their clean latents by a mean square of about 0.08 there
+/// (`object_colour_signal` on the held-out clips); a model that reads colours can show a gap of
+/// that order, less what the noisy latents themselves show of the colour.
+const COLOUR_MARGIN: f64 = 0.05;
 
 /// What the teacher's checkpoint records besides the transformer's config.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -70,6 +94,12 @@ pub struct TeacherConfig {
     /// Strength of the video loss's weighting toward moving cells (0: none).
     #[serde(default)]
     pub moving_weight: f64,
+    /// Strength of the video loss's weighting toward the labelled objects' cells (0: none).
+    #[serde(default)]
+    pub object_weight: f64,
+    /// Weight of the colour contrast hinge (0: none).
+    #[serde(default)]
+    pub colour_contrast: f64,
     /// Centre of the training times' logit-normal (0: the middle of the path).
     #[serde(default)]
     pub time_mean: f64,
@@ -111,6 +141,16 @@ impl TeacherTask {
             "--moving-weight must be 0 or more (0 weighs all latent cells alike), not {}",
             args.moving_weight
         );
+        anyhow::ensure!(
+            args.object_weight.is_finite() && args.object_weight >= 0.0,
+            "--object-weight must be 0 or more (0 weighs all latent cells alike), not {}",
+            args.object_weight
+        );
+        anyhow::ensure!(
+            args.colour_contrast.is_finite() && args.colour_contrast >= 0.0,
+            "--colour-contrast must be 0 or more (0 leaves the contrast out), not {}",
+            args.colour_contrast
+        );
         anyhow::ensure!(args.time_mean.is_finite(), "--time-mean must be a number, not {}", args.time_mean);
         let (vae, audio, text) = frozen(args, plain)?;
         let plain = plain.clone();
@@ -133,17 +173,12 @@ impl TeacherTask {
             audio_scale: round(sa),
             audio_weight: 1.0,
             moving_weight: args.moving_weight,
+            object_weight: args.object_weight,
+            colour_contrast: args.colour_contrast,
             time_mean: args.time_mean,
         };
         eprintln!("latent std: video {sv:.4}, audio {sa:.4}");
         Ok(TeacherTask { config, vae, audio, text, drop_prompt: args.drop_prompt, counter: Cell::new(0), plain })
-    }
-
-    /// Clean latents (scaled to unit variance) and prompt states of `clips`, on `device`.
-    fn encode(&self, clips: &[Clip], device: &Device, drop: bool) -> anyhow::Result<(JointLatents, TextStates)> {
-        let latents = self.latents(clips, device)?;
-        let prompts = self.prompts(clips);
-        Ok((latents, self.text_states(&prompts, device, drop)?))
     }
 
     /// Clean latents of `clips`, scaled to unit variance, on `device`.
@@ -166,16 +201,31 @@ impl TeacherTask {
             .collect()
     }
 
-    /// MiniLM states of `prompts` on `device`, with some dropped (for guidance) when `drop`.
-    fn text_states(&self, prompts: &[&str], device: &Device, drop: bool) -> anyhow::Result<TextStates> {
-        let plain = &self.plain;
-        let text = self.text.encode(prompts)?;
-        let [b, _] = text.mask.dims();
-        let mut mask = text.mask;
-        if drop {
-            mask = hide_dropped(mask, Tensor::random([b], Distribution::Default, plain), self.drop_prompt);
-        }
+    /// MiniLM states of `prompts` on `device`, those dropped (for guidance) by `coins`
+    /// (`[b]` in `[0, 1)`, `hide_dropped`) hidden.
+    fn text_states<S: AsRef<str>>(&self, prompts: &[S], device: &Device, coins: Option<&Tensor<1>>) -> anyhow::Result<TextStates> {
+        let prompts: Vec<&str> = prompts.iter().map(AsRef::as_ref).collect();
+        let text = self.text.encode(&prompts)?;
+        let mask = match coins {
+            Some(coins) => hide_dropped(text.mask, coins.clone(), self.drop_prompt),
+            None => text.mask,
+        };
         Ok(TextStates { states: onto(text.states, device), mask: onto(mask, device) })
+    }
+
+    /// The video loss's weights over the latent cells of `clips` (clean latents `video`): toward
+    /// moving cells, labelled objects, both (multiplied), or `None` for all alike.
+    ///
+    /// # Shapes
+    /// - `video`: `[b, c, t, h, w]`; returns `[b, 1, t, h, w]`
+    fn video_weights(&self, clips: &[Clip], video: &Tensor<5>, device: &Device) -> Option<Tensor<5>> {
+        let [_, _, t, h, w] = video.dims();
+        let moving = (self.config.moving_weight > 0.0).then(|| flow::moving_weights(video, self.config.moving_weight));
+        let objects = (self.config.object_weight > 0.0).then(|| flow::marked_weights(object_cells(clips, [t, h, w], device), self.config.object_weight));
+        match (moving, objects) {
+            (Some(m), Some(o)) => Some(flow::per_clip_mean_one(m * o)),
+            (m, o) => m.or(o),
+        }
     }
 
     /// Frames of a clip generated for `prompt` (Euler, `steps` steps, guidance `scale`).
@@ -209,38 +259,76 @@ impl Task for TeacherTask {
     }
 
     fn loss(&self, model: &Kino, clips: &[Clip], device: &Device) -> anyhow::Result<(Tensor<1>, Vec<(&'static str, f64)>)> {
-        let (x0, text) = self.encode(clips, device, true)?;
+        let x0 = self.latents(clips, device)?;
+        let prompts = self.prompts(clips);
+        let coins = Tensor::random([clips.len()], Distribution::Default, &self.plain);
+        let cond = Conditioning::text(self.text_states(&prompts, device, Some(&coins))?);
         let noise = x0.noise_like();
         let t = flow::sample_times(clips.len(), self.config.time_mean, device);
-        let weights = (self.config.moving_weight > 0.0).then(|| flow::moving_weights(&x0.video, self.config.moving_weight));
-        let loss = flow::flow_loss(model, &x0, &noise, t, &Conditioning::text(text), self.config.audio_weight, weights)?;
-        let video = f64::from(loss.video.into_scalar::<f32>());
-        let audio = f64::from(loss.audio.into_scalar::<f32>());
-        Ok((loss.loss, vec![("video", video), ("audio", audio)]))
+        let weights = self.video_weights(clips, &x0.video, device);
+        let errors = flow::velocity_errors(model, &x0, &noise, t.clone(), &cond)?;
+        let mut shown = Vec::new();
+        // The contrast: under the same captions with the objects' colours changed (the same
+        // prompts dropped), the object cells' loss should be higher by COLOUR_MARGIN.
+        let contrast = if self.config.colour_contrast > 0.0 {
+            let wrong: Vec<String> = prompts.iter().zip(clips).map(|(p, c)| recoloured(p, &c.scene)).collect();
+            let wrong = flow::velocity_errors(model, &x0, &noise, t, &Conditioning::text(self.text_states(&wrong, device, Some(&coins))?))?;
+            let [_, _, lt, lh, lw] = x0.video.dims();
+            let in_objects = object_averaging(object_cells(clips, [lt, lh, lw], device));
+            let gap = object_losses(wrong.video, &in_objects) - object_losses(errors.video.clone(), &in_objects); // [b]
+            shown.push(("colour gap", f64::from(gap.clone().mean().into_scalar::<f32>())));
+            Some(burn::tensor::activation::relu(gap.neg().add_scalar(COLOUR_MARGIN)).mean().mul_scalar(self.config.colour_contrast))
+        } else {
+            None
+        };
+        let loss = flow::FlowLoss::of(errors, self.config.audio_weight, weights);
+        shown.insert(0, ("video", f64::from(loss.video.into_scalar::<f32>())));
+        shown.insert(1, ("audio", f64::from(loss.audio.into_scalar::<f32>())));
+        Ok((contrast.map_or(loss.loss.clone(), |c| loss.loss + c), shown))
     }
 
     fn evaluate(&self, model: &Kino, clips: &[Clip], device: &Device, out: &Path, step: usize) -> anyhow::Result<Vec<(String, f64)>> {
         let x0 = self.latents(clips, device)?;
         let prompts = self.prompts(clips);
-        let text = self.text_states(&prompts, device, false)?;
+        let text = self.text_states(&prompts, device, None)?;
         let recoloured: Vec<String> = prompts.iter().zip(clips).map(|(p, c)| recoloured(p, &c.scene)).collect();
-        let recoloured = Conditioning::text(self.text_states(&recoloured.iter().map(String::as_str).collect::<Vec<_>>(), device, false)?);
+        let recoloured = Conditioning::text(self.text_states(&recoloured, device, None)?);
         let noise =
             JointLatents { video: kino_model::noise::gaussian(x0.video.dims(), 7, device), audio: kino_model::noise::gaussian(x0.audio.dims(), 8, device) };
         let cond = Conditioning::text(text);
-        let loss_at = |t: f64, cond: &Conditioning| -> anyhow::Result<f64> {
-            let times = Tensor::<1>::full([clips.len()], t, device);
-            Ok(f64::from(flow::flow_loss(model, &x0, &noise, times, cond, self.config.audio_weight, None)?.loss.into_scalar::<f32>()))
+        let [b, _, lt, lh, lw] = x0.video.dims();
+        let in_objects = object_averaging(object_cells(clips, [lt, lh, lw], device));
+        // The flow loss over everything, and the video's over the object cells alone.
+        let loss_at = |t: f64, cond: &Conditioning| -> anyhow::Result<[f64; 2]> {
+            let times = Tensor::<1>::full([b], t, device);
+            let errors = flow::velocity_errors(model, &x0, &noise, times, cond)?;
+            let objects = object_losses(errors.video.clone(), &in_objects).mean().into_scalar::<f32>();
+            let all = errors.video.mean() + errors.audio.mean().mul_scalar(self.config.audio_weight);
+            Ok([f64::from(all.into_scalar::<f32>()), f64::from(objects)])
         };
-        let (mut total, mut unprompted, mut miscoloured) = (0.0, 0.0, 0.0);
+        let (mut total, mut unprompted, mut miscoloured) = ([0.0; 2], [0.0; 2], [0.0; 2]);
         for t in [0.25, 0.5, 0.75] {
-            total += loss_at(t, &cond)? / 3.0;
-            unprompted += loss_at(t, &Conditioning::unconditional())? / 3.0;
-            miscoloured += loss_at(t, &recoloured)? / 3.0;
+            for (sum, cond) in [(&mut total, &cond), (&mut unprompted, &Conditioning::unconditional()), (&mut miscoloured, &recoloured)] {
+                let loss = loss_at(t, cond)?;
+                sum[0] += loss[0] / 3.0;
+                sum[1] += loss[1] / 3.0;
+            }
         }
         // Near pure noise the prompt is nearly all the model knows about the clip: the gain there
         // is the most the prompt can lower the loss by.
-        let noisy_gain = loss_at(0.95, &Conditioning::unconditional())? - loss_at(0.95, &cond)?;
+        let noisy_gain = loss_at(0.95, &Conditioning::unconditional())?[0] - loss_at(0.95, &cond)?[0];
+        // How far the objects' colours move their latents: the same scenes, every object
+        // recoloured as the captions were, rendered and encoded.
+        let repainted: Vec<Clip> = clips
+            .iter()
+            .map(|c| {
+                let mut scene = c.scene.clone();
+                scene.objects.iter_mut().for_each(|o| o.colour = shifted(o.colour));
+                kino_world::render_clip(&scene, &crate::data::settings()).context("rendering a recoloured held-out clip")
+            })
+            .collect::<anyhow::Result<_>>()?;
+        let moved = (self.latents(&repainted, device)?.video - x0.video.clone()).powi_scalar(2);
+        let colour_signal = f64::from(object_losses(moved, &in_objects).mean().into_scalar::<f32>());
         let prompt = clips.first().and_then(|c| c.captions.first()).map_or("a red ball bounces on a wooden floor", String::as_str);
         let frames = self.generate(model, prompt, 20, 3.0, device)?;
         let path = out.join(format!("sample-{step:06}.png"));
@@ -249,12 +337,66 @@ impl Task for TeacherTask {
         std::fs::write(out.join(format!("sample-{step:06}.txt")), format!("{prompt}\n"))?;
         // How much the prompt lowers the loss: near 0, the model ignores the text.
         Ok(vec![
-            ("flow_loss".into(), total),
-            ("prompt_gain".into(), unprompted - total),
+            ("flow_loss".into(), total[0]),
+            ("prompt_gain".into(), unprompted[0] - total[0]),
             ("prompt_gain_t95".into(), noisy_gain),
-            ("colour_gain".into(), miscoloured - total),
+            ("colour_gain".into(), miscoloured[0] - total[0]),
+            ("object_loss".into(), total[1]),
+            ("object_prompt_gain".into(), unprompted[1] - total[1]),
+            ("object_colour_gain".into(), miscoloured[1] - total[1]),
+            ("object_colour_signal".into(), colour_signal),
         ])
     }
+}
+
+/// 1 on the video latent cells that hold a visible labelled object (its box, a pixel wider) in
+/// any of their frames, 0 elsewhere: latent frame `k` covers frames `4k..4k+3`, latent cell
+/// `(i, j)` pixels `8i..8i+7` down and `8j..8j+7` across (`video_vae`'s compression).
+///
+/// # Shapes
+/// - `grid`: the latent `[t, h, w]`; returns `[clips, 1, t, h, w]`
+pub fn object_cells(clips: &[Clip], grid: [usize; 3], device: &Device) -> Tensor<5> {
+    use kino_model::video_vae::{SPACE_COMPRESSION as S, TIME_COMPRESSION as T};
+    let [t, h, w] = grid;
+    let mut data = vec![0.0f32; clips.len() * t * h * w];
+    for (c, clip) in clips.iter().enumerate() {
+        for (f, label) in clip.labels.frames.iter().enumerate().take(t * T) {
+            let plane = &mut data[(c * t + f / T) * h * w..(c * t + f / T + 1) * h * w];
+            for b in label.objects.iter().filter(|b| b.visible) {
+                let cell = |x: f32, last: usize| ((x.max(0.0) as usize) / S).min(last);
+                let (x0, x1) = (cell(b.bbox[0] - 1.0, w - 1), cell(b.bbox[2] + 1.0, w - 1));
+                let (y0, y1) = (cell(b.bbox[1] - 1.0, h - 1), cell(b.bbox[3] + 1.0, h - 1));
+                for y in y0..=y1 {
+                    plane[y * w + x0..=y * w + x1].fill(1.0);
+                }
+            }
+        }
+    }
+    Tensor::from_data(burn::tensor::TensorData::new(data, [clips.len(), 1, t, h, w]), device)
+}
+
+/// Weights that average a clip's cells over those `cells` marks (from [`object_cells`]): each
+/// clip's object loss is then the mean over its object cells (0 for a clip with none in view).
+///
+/// # Shapes
+/// - `cells`: `[b, 1, t, h, w]` of 0 and 1; returns the same
+fn object_averaging(cells: Tensor<5>) -> Tensor<5> {
+    flow::per_clip_mean_one(cells.clone().add_scalar(1e-6)) * cells
+}
+
+/// Each clip's mean of `errors` over its object cells (`in_objects` from [`object_averaging`]).
+///
+/// # Shapes
+/// - `errors`: `[b, c, t, h, w]`; returns `[b]`
+fn object_losses(errors: Tensor<5>, in_objects: &Tensor<5>) -> Tensor<1> {
+    let [b, _, t, h, w] = errors.dims();
+    (errors.mean_dim(1) * in_objects.clone()).reshape([b, t * h * w]).mean_dim(1).reshape([b])
+}
+
+/// The colour five places on from `colour` in [`Colour::ALL`] (never itself).
+fn shifted(colour: Colour) -> Colour {
+    let i = Colour::ALL.iter().position(|c| *c == colour).unwrap_or(0);
+    Colour::ALL[(i + 5) % Colour::ALL.len()]
 }
 
 /// `caption` with every colour word of `scene`'s objects changed to another colour (five
@@ -262,8 +404,8 @@ impl Task for TeacherTask {
 /// whether the model reads colours.
 fn recoloured(caption: &str, scene: &Scene) -> String {
     let changed = |word: &str| -> Option<&'static str> {
-        let i = Colour::ALL.iter().position(|c| c.name() == word)?;
-        scene.objects.iter().any(|o| o.colour == Colour::ALL[i]).then(|| Colour::ALL[(i + 5) % Colour::ALL.len()].name())
+        let colour = *Colour::ALL.iter().find(|c| c.name() == word)?;
+        scene.objects.iter().any(|o| o.colour == colour).then(|| shifted(colour).name())
     };
     let mut out = String::with_capacity(caption.len());
     let mut word = String::new();
@@ -309,10 +451,48 @@ mod tests {
     }
 
     #[test]
+    fn object_cells_mark_the_latent_cells_under_the_labelled_boxes_and_nothing_else() {
+        let clips: Vec<Clip> = (0..4).map(|seed| crate::data::clip(seed).expect("renders")).collect();
+        let device = Device::flex();
+        let cells = object_cells(&clips, [6, 8, 8], &device);
+        assert_eq!(cells.dims(), [4, 1, 6, 8, 8]);
+        let values = cells.into_data().try_to_vec::<f32>().expect("f32");
+        let at = |c: usize, k: usize, y: usize, x: usize| values[((c * 6 + k) * 8 + y) * 8 + x];
+        let mut marked = 0;
+        for (c, clip) in clips.iter().enumerate() {
+            for k in 0..6 {
+                let boxes: Vec<[f32; 4]> =
+                    clip.labels.frames[4 * k..4 * k + 4].iter().flat_map(|l| l.objects.iter().filter(|b| b.visible).map(|b| b.bbox)).collect();
+                for y in 0..8 {
+                    for x in 0..8 {
+                        // The cell's pixels, and whether any box (a pixel wider) reaches into them.
+                        let (left, top) = (x as f32 * 8.0, y as f32 * 8.0);
+                        let touched = boxes.iter().any(|b| b[0] - 1.0 < left + 8.0 && b[2] + 1.0 >= left && b[1] - 1.0 < top + 8.0 && b[3] + 1.0 >= top);
+                        assert_eq!(at(c, k, y, x), if touched { 1.0 } else { 0.0 }, "clip {c}, latent frame {k}, cell ({y}, {x}): {boxes:?}");
+                        marked += usize::from(touched);
+                    }
+                }
+            }
+        }
+        assert!(marked > 0 && marked < values.len() / 2, "{marked} of {} cells marked", values.len());
+    }
+
+    #[test]
+    fn an_object_loss_is_the_mean_error_over_the_clips_object_cells() {
+        let device = Device::flex();
+        // Two clips of one channel and 1x2x2 cells: the first has objects in two cells, the second none.
+        let cells = Tensor::<5>::from_data(burn::tensor::TensorData::new(vec![1.0f32, 0.0, 1.0, 0.0, 0.0, 0.0, 0.0, 0.0], [2, 1, 1, 2, 2]), &device);
+        let errors = Tensor::<5>::from_data(burn::tensor::TensorData::new(vec![2.0f32, 9.0, 4.0, 9.0, 5.0, 5.0, 5.0, 5.0], [2, 1, 1, 2, 2]), &device);
+        let losses = object_losses(errors, &object_averaging(cells)).into_data().try_to_vec::<f32>().expect("f32");
+        assert!((losses[0] - 3.0).abs() < 1e-4, "{losses:?}");
+        assert!(losses[1].abs() < 1e-4, "{losses:?}");
+    }
+
+    #[test]
     fn recolouring_changes_the_objects_colour_words_and_nothing_else() {
         let clip = crate::data::clip(1_000_000_123).expect("a held-out clip");
         let colours: Vec<&str> = clip.scene.objects.iter().map(|o| o.colour.name()).collect();
-        let shifted = |word: &str| Colour::ALL[(Colour::ALL.iter().position(|c| c.name() == word).expect("a colour") + 5) % 11].name();
+        let word_after = |word: &str| shifted(*Colour::ALL.iter().find(|c| c.name() == word).expect("a colour")).name();
         for caption in &clip.captions {
             let changed = recoloured(caption, &clip.scene);
             let (before, after): (Vec<&str>, Vec<&str>) = (caption.split(' ').collect(), changed.split(' ').collect());
@@ -321,7 +501,7 @@ mod tests {
             for (b, a) in before.iter().zip(&after) {
                 let word = b.trim_matches(|c: char| !c.is_alphabetic()).to_lowercase();
                 if colours.contains(&word.as_str()) {
-                    assert_eq!(a.to_lowercase(), b.to_lowercase().replace(&word, shifted(&word)), "{caption} -> {changed}");
+                    assert_eq!(a.to_lowercase(), b.to_lowercase().replace(&word, word_after(&word)), "{caption} -> {changed}");
                     assert_eq!(a.starts_with(char::is_uppercase), b.starts_with(char::is_uppercase));
                     swaps += 1;
                 } else {

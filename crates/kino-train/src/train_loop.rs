@@ -379,19 +379,23 @@ mod tests {
         let other = crate::judge::JudgeConfig { width: current.width + 1, ..current };
         assert!(!same_config(&serde_json::to_value(other).unwrap(), &current));
         assert!(!same_config(&serde_json::json!({ "unrelated": 1 }), &current));
-        // A teacher checkpoint from before `moving_weight` and `time_mean` existed.
+        // A teacher checkpoint from before `moving_weight`, `time_mean` and the later fields existed.
         let teacher = crate::teacher::TeacherConfig {
             model: kino_model::dit::KinoConfig::teacher_64(),
             video_scale: 2.849,
             audio_scale: 0.7,
             audio_weight: 1.0,
             moving_weight: 0.0,
+            object_weight: 0.0,
+            colour_contrast: 0.0,
             time_mean: 0.0,
         };
         let mut old = serde_json::to_value(&teacher).unwrap();
         let fields = old.as_object_mut().unwrap();
         fields.remove("moving_weight");
         fields.remove("time_mean");
+        fields.remove("object_weight");
+        fields.remove("colour_contrast");
         assert!(same_config(&old, &teacher));
         assert!(!same_config(&old, &crate::teacher::TeacherConfig { time_mean: 1.0, ..teacher.clone() }));
     }
