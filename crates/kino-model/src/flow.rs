@@ -53,11 +53,9 @@ pub fn noised(x0: &JointLatents, noise: &JointLatents, t: &Tensor<1>) -> JointLa
 /// # Shapes
 /// - `video`: clean latents `[b, c, t, h, w]`; returns `[b, 1, t, h, w]`
 pub fn moving_weights(video: &Tensor<5>, strength: f64) -> Tensor<5> {
-    let [b, _, t, h, w] = video.dims();
     let still = video.clone().mean_dim(2); // [b, c, 1, h, w]
     let distance = (video.clone() - still).powi_scalar(2).mean_dim(1).sqrt(); // [b, 1, t, h, w]
-    let mean = distance.clone().reshape([b, t * h * w]).mean_dim(1).reshape([b, 1, 1, 1, 1]).add_scalar(1e-6);
-    (distance / mean).mul_scalar(strength).add_scalar(1.0).div_scalar(1.0 + strength)
+    per_clip_mean_one(distance).mul_scalar(strength).add_scalar(1.0).div_scalar(1.0 + strength)
 }
 
 /// Weights `1 + strength` on the cells `mask` marks (1) and 1 elsewhere (0), scaled to average 1

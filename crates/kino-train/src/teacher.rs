@@ -21,7 +21,7 @@
 //! already show; one that gains nothing of a large signal is blind to colour words),
 //! and a contact sheet of one clip sampled (Euler, 20 steps, guidance 3) for a held-out caption.
 
-use std::cell::Cell;
+use std::cell::{Cell, OnceCell};
 use std::path::{Path, PathBuf};
 
 use anyhow::Context;
@@ -112,6 +112,9 @@ pub struct TeacherTask {
     text: TextEncoder,
     drop_prompt: f64,
     counter: Cell<u64>,
+    /// `object_colour_signal` of the held-out clips: it depends on them and the autoencoder
+    /// alone, so the first evaluation measures it for the whole run.
+    colour_signal: OnceCell<f64>,
     /// Where the frozen parts run (the training device, without autodiff).
     plain: Device,
 }
@@ -178,7 +181,7 @@ impl TeacherTask {
             time_mean: args.time_mean,
         };
         eprintln!("latent std: video {sv:.4}, audio {sa:.4}");
-        Ok(TeacherTask { config, vae, audio, text, drop_prompt: args.drop_prompt, counter: Cell::new(0), plain })
+        Ok(TeacherTask { config, vae, audio, text, drop_prompt: args.drop_prompt, counter: Cell::new(0), colour_signal: OnceCell::new(), plain })
     }
 
     /// Clean latents of `clips`, scaled to unit variance, on `device`.
@@ -213,19 +216,38 @@ impl TeacherTask {
         Ok(TextStates { states: onto(text.states, device), mask: onto(mask, device) })
     }
 
-    /// The video loss's weights over the latent cells of `clips` (clean latents `video`): toward
-    /// moving cells, labelled objects, both (multiplied), or `None` for all alike.
+    /// The video loss's weights over the latent cells of clean latents `video` (`cells`: their
+    /// object cells, from [`object_cells`]): toward moving cells, labelled objects, both
+    /// (multiplied), or `None` for all alike.
     ///
     /// # Shapes
-    /// - `video`: `[b, c, t, h, w]`; returns `[b, 1, t, h, w]`
-    fn video_weights(&self, clips: &[Clip], video: &Tensor<5>, device: &Device) -> Option<Tensor<5>> {
-        let [_, _, t, h, w] = video.dims();
+    /// - `video`: `[b, c, t, h, w]`, `cells`: `[b, 1, t, h, w]`; returns `[b, 1, t, h, w]`
+    fn video_weights(&self, video: &Tensor<5>, cells: Option<&Tensor<5>>) -> Option<Tensor<5>> {
         let moving = (self.config.moving_weight > 0.0).then(|| flow::moving_weights(video, self.config.moving_weight));
-        let objects = (self.config.object_weight > 0.0).then(|| flow::marked_weights(object_cells(clips, [t, h, w], device), self.config.object_weight));
+        let objects = cells.filter(|_| self.config.object_weight > 0.0).map(|c| flow::marked_weights(c.clone(), self.config.object_weight));
         match (moving, objects) {
             (Some(m), Some(o)) => Some(flow::per_clip_mean_one(m * o)),
             (m, o) => m.or(o),
         }
+    }
+
+    /// How far the objects' colours move their latents: the mean square change over the object
+    /// cells when the same scenes are rendered with every object recoloured as the captions are
+    /// in the colour gain, and encoded.
+    ///
+    /// # Shapes
+    /// - `video`: the clips' clean latents `[b, c, t, h, w]`; `in_objects` from [`object_averaging`]
+    fn colour_signal_of(&self, clips: &[Clip], video: &Tensor<5>, in_objects: &Tensor<5>, device: &Device) -> anyhow::Result<f64> {
+        let repainted: Vec<Clip> = clips
+            .iter()
+            .map(|c| {
+                let mut scene = c.scene.clone();
+                scene.objects.iter_mut().for_each(|o| o.colour = shifted(o.colour));
+                kino_world::render_clip(&scene, &crate::data::settings()).context("rendering a recoloured held-out clip")
+            })
+            .collect::<anyhow::Result<_>>()?;
+        let moved = (self.latents(&repainted, device)?.video - video.clone()).powi_scalar(2);
+        Ok(f64::from(object_losses(moved, in_objects).mean().into_scalar::<f32>()))
     }
 
     /// Frames of a clip generated for `prompt` (Euler, `steps` steps, guidance `scale`).
@@ -265,26 +287,31 @@ impl Task for TeacherTask {
         let cond = Conditioning::text(self.text_states(&prompts, device, Some(&coins))?);
         let noise = x0.noise_like();
         let t = flow::sample_times(clips.len(), self.config.time_mean, device);
-        let weights = self.video_weights(clips, &x0.video, device);
+        let contrasted = self.config.colour_contrast > 0.0;
+        let cells = (self.config.object_weight > 0.0 || contrasted).then(|| object_cells(clips, latent_grid(&x0.video), device));
+        let weights = self.video_weights(&x0.video, cells.as_ref());
         let errors = flow::velocity_errors(model, &x0, &noise, t.clone(), &cond)?;
-        let mut shown = Vec::new();
         // The contrast: under the same captions with the objects' colours changed (the same
         // prompts dropped), the object cells' loss should be higher by COLOUR_MARGIN.
-        let contrast = if self.config.colour_contrast > 0.0 {
-            let wrong: Vec<String> = prompts.iter().zip(clips).map(|(p, c)| recoloured(p, &c.scene)).collect();
-            let wrong = flow::velocity_errors(model, &x0, &noise, t, &Conditioning::text(self.text_states(&wrong, device, Some(&coins))?))?;
-            let [_, _, lt, lh, lw] = x0.video.dims();
-            let in_objects = object_averaging(object_cells(clips, [lt, lh, lw], device));
-            let gap = object_losses(wrong.video, &in_objects) - object_losses(errors.video.clone(), &in_objects); // [b]
-            shown.push(("colour gap", f64::from(gap.clone().mean().into_scalar::<f32>())));
-            Some(burn::tensor::activation::relu(gap.neg().add_scalar(COLOUR_MARGIN)).mean().mul_scalar(self.config.colour_contrast))
-        } else {
-            None
+        let gap = match cells.filter(|_| contrasted) {
+            Some(cells) => {
+                let wrong: Vec<String> = prompts.iter().zip(clips).map(|(p, c)| recoloured(p, &c.scene)).collect();
+                let wrong = flow::velocity_errors(model, &x0, &noise, t, &Conditioning::text(self.text_states(&wrong, device, Some(&coins))?))?;
+                let in_objects = object_averaging(cells);
+                Some(object_losses(wrong.video, &in_objects) - object_losses(errors.video.clone(), &in_objects)) // [b]
+            }
+            None => None,
         };
         let loss = flow::FlowLoss::of(errors, self.config.audio_weight, weights);
-        shown.insert(0, ("video", f64::from(loss.video.into_scalar::<f32>())));
-        shown.insert(1, ("audio", f64::from(loss.audio.into_scalar::<f32>())));
-        Ok((contrast.map_or(loss.loss.clone(), |c| loss.loss + c), shown))
+        let mut shown = vec![("video", f64::from(loss.video.into_scalar::<f32>())), ("audio", f64::from(loss.audio.into_scalar::<f32>()))];
+        let total = match gap {
+            Some(gap) => {
+                shown.push(("colour gap", f64::from(gap.clone().mean().into_scalar::<f32>())));
+                loss.loss + burn::tensor::activation::relu(gap.neg().add_scalar(COLOUR_MARGIN)).mean().mul_scalar(self.config.colour_contrast)
+            }
+            None => loss.loss,
+        };
+        Ok((total, shown))
     }
 
     fn evaluate(&self, model: &Kino, clips: &[Clip], device: &Device, out: &Path, step: usize) -> anyhow::Result<Vec<(String, f64)>> {
@@ -296,15 +323,14 @@ impl Task for TeacherTask {
         let noise =
             JointLatents { video: kino_model::noise::gaussian(x0.video.dims(), 7, device), audio: kino_model::noise::gaussian(x0.audio.dims(), 8, device) };
         let cond = Conditioning::text(text);
-        let [b, _, lt, lh, lw] = x0.video.dims();
-        let in_objects = object_averaging(object_cells(clips, [lt, lh, lw], device));
+        let in_objects = object_averaging(object_cells(clips, latent_grid(&x0.video), device));
         // The flow loss over everything, and the video's over the object cells alone.
         let loss_at = |t: f64, cond: &Conditioning| -> anyhow::Result<[f64; 2]> {
-            let times = Tensor::<1>::full([b], t, device);
+            let times = Tensor::<1>::full([clips.len()], t, device);
             let errors = flow::velocity_errors(model, &x0, &noise, times, cond)?;
             let objects = object_losses(errors.video.clone(), &in_objects).mean().into_scalar::<f32>();
-            let all = errors.video.mean() + errors.audio.mean().mul_scalar(self.config.audio_weight);
-            Ok([f64::from(all.into_scalar::<f32>()), f64::from(objects)])
+            let all = flow::FlowLoss::of(errors, self.config.audio_weight, None).loss.into_scalar::<f32>();
+            Ok([f64::from(all), f64::from(objects)])
         };
         let (mut total, mut unprompted, mut miscoloured) = ([0.0; 2], [0.0; 2], [0.0; 2]);
         for t in [0.25, 0.5, 0.75] {
@@ -317,18 +343,13 @@ impl Task for TeacherTask {
         // Near pure noise the prompt is nearly all the model knows about the clip: the gain there
         // is the most the prompt can lower the loss by.
         let noisy_gain = loss_at(0.95, &Conditioning::unconditional())?[0] - loss_at(0.95, &cond)?[0];
-        // How far the objects' colours move their latents: the same scenes, every object
-        // recoloured as the captions were, rendered and encoded.
-        let repainted: Vec<Clip> = clips
-            .iter()
-            .map(|c| {
-                let mut scene = c.scene.clone();
-                scene.objects.iter_mut().for_each(|o| o.colour = shifted(o.colour));
-                kino_world::render_clip(&scene, &crate::data::settings()).context("rendering a recoloured held-out clip")
-            })
-            .collect::<anyhow::Result<_>>()?;
-        let moved = (self.latents(&repainted, device)?.video - x0.video.clone()).powi_scalar(2);
-        let colour_signal = f64::from(object_losses(moved, &in_objects).mean().into_scalar::<f32>());
+        let colour_signal = match self.colour_signal.get() {
+            Some(signal) => *signal,
+            None => {
+                let signal = self.colour_signal_of(clips, &x0.video, &in_objects, device)?;
+                *self.colour_signal.get_or_init(|| signal)
+            }
+        };
         let prompt = clips.first().and_then(|c| c.captions.first()).map_or("a red ball bounces on a wooden floor", String::as_str);
         let frames = self.generate(model, prompt, 20, 3.0, device)?;
         let path = out.join(format!("sample-{step:06}.png"));
@@ -373,6 +394,12 @@ pub fn object_cells(clips: &[Clip], grid: [usize; 3], device: &Device) -> Tensor
         }
     }
     Tensor::from_data(burn::tensor::TensorData::new(data, [clips.len(), 1, t, h, w]), device)
+}
+
+/// The latent grid `[t, h, w]` of video latents `[b, c, t, h, w]`.
+fn latent_grid(video: &Tensor<5>) -> [usize; 3] {
+    let [_, _, t, h, w] = video.dims();
+    [t, h, w]
 }
 
 /// Weights that average a clip's cells over those `cells` marks (from [`object_cells`]): each
