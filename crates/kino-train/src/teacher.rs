@@ -8,7 +8,9 @@
 //! the backdrop moves and the object stays: there only the labels find it.) `--colour-contrast`
 //! adds a hinge that asks the object cells' loss under miscoloured captions to exceed the true
 //! captions' by a margin: the plain loss barely rewards reading colour words, since an object
-//! is a few cells of hundreds.
+//! is a few cells of hundreds. It applies from `--contrast-from` on: at earlier times the noisy
+//! latents still show the colour, and the model can open the gap by doing worse wherever the
+//! caption disagrees with what it sees instead of by reading the caption.
 //!
 //! Held-out metrics: the (unweighted) flow loss at fixed times (0.25, 0.5, 0.75) and fixed noise,
 //! the prompt gain (that loss without the prompt minus with it: how much the model reads the
@@ -69,10 +71,18 @@ pub struct TeacherArgs {
     /// must read colour words (each step then costs two passes); 0 leaves it out.
     #[arg(long, default_value_t = 0.0)]
     pub colour_contrast: f64,
+    /// The colour contrast applies to clips at noise times from this one on (0 to 1), where
+    /// the noisy latents no longer show the objects' colours: only the caption can tell them.
+    #[arg(long, default_value_t = 0.7)]
+    pub contrast_from: f64,
     /// Centre of the training times' logit-normal (`flow::sample_times`): above 0 trains more
     /// on noisy times, where the model must read the prompt to know what to draw.
     #[arg(long, default_value_t = 0.0, allow_negative_numbers = true)]
     pub time_mean: f64,
+    /// The prompt of the clip sampled at each evaluation (default: the first held-out clip's
+    /// first caption).
+    #[arg(long)]
+    pub sample_prompt: Option<String>,
 }
 
 /// How much higher the contrast asks the object cells' loss to be under miscoloured captions.
@@ -100,6 +110,9 @@ pub struct TeacherConfig {
     /// Weight of the colour contrast hinge (0: none).
     #[serde(default)]
     pub colour_contrast: f64,
+    /// The earliest noise time the contrast applies at (0: all).
+    #[serde(default)]
+    pub contrast_from: f64,
     /// Centre of the training times' logit-normal (0: the middle of the path).
     #[serde(default)]
     pub time_mean: f64,
@@ -111,6 +124,7 @@ pub struct TeacherTask {
     audio: AudioVae,
     text: TextEncoder,
     drop_prompt: f64,
+    sample_prompt: Option<String>,
     counter: Cell<u64>,
     /// `object_colour_signal` of the held-out clips: it depends on them and the autoencoder
     /// alone, so the first evaluation measures it for the whole run.
@@ -154,7 +168,16 @@ impl TeacherTask {
             "--colour-contrast must be 0 or more (0 leaves the contrast out), not {}",
             args.colour_contrast
         );
+        anyhow::ensure!(
+            (0.0..1.0).contains(&args.contrast_from),
+            "--contrast-from must be a noise time from 0 up to (not including) 1, not {}",
+            args.contrast_from
+        );
         anyhow::ensure!(args.time_mean.is_finite(), "--time-mean must be a number, not {}", args.time_mean);
+        anyhow::ensure!(
+            args.sample_prompt.as_deref().is_none_or(|p| !p.trim().is_empty()),
+            "--sample-prompt is empty: give the prompt of the clip to sample at each evaluation, or leave it out"
+        );
         let (vae, audio, text) = frozen(args, plain)?;
         let plain = plain.clone();
         // Latent scales from 16 clips that training never sees (fixed seeds, so a resumed run
@@ -178,10 +201,23 @@ impl TeacherTask {
             moving_weight: args.moving_weight,
             object_weight: args.object_weight,
             colour_contrast: args.colour_contrast,
+            // Without the contrast the time it starts at means nothing: 0, as in the checkpoints
+            // from before it existed, so that they resume.
+            contrast_from: if args.colour_contrast > 0.0 { args.contrast_from } else { 0.0 },
             time_mean: args.time_mean,
         };
         eprintln!("latent std: video {sv:.4}, audio {sa:.4}");
-        Ok(TeacherTask { config, vae, audio, text, drop_prompt: args.drop_prompt, counter: Cell::new(0), colour_signal: OnceCell::new(), plain })
+        Ok(TeacherTask {
+            config,
+            vae,
+            audio,
+            text,
+            drop_prompt: args.drop_prompt,
+            sample_prompt: args.sample_prompt.clone(),
+            counter: Cell::new(0),
+            colour_signal: OnceCell::new(),
+            plain,
+        })
     }
 
     /// Clean latents of `clips`, scaled to unit variance, on `device`.
@@ -292,22 +328,26 @@ impl Task for TeacherTask {
         let weights = self.video_weights(&x0.video, cells.as_ref());
         let errors = flow::velocity_errors(model, &x0, &noise, t.clone(), &cond)?;
         // The contrast: under the same captions with the objects' colours changed (the same
-        // prompts dropped), the object cells' loss should be higher by COLOUR_MARGIN.
+        // prompts dropped), the object cells' loss should be higher by COLOUR_MARGIN, for the
+        // clips at times from `contrast_from` on.
         let gap = match cells.filter(|_| contrasted) {
             Some(cells) => {
                 let wrong: Vec<String> = prompts.iter().zip(clips).map(|(p, c)| recoloured(p, &c.scene)).collect();
+                let late = t.clone().greater_equal_elem(self.config.contrast_from).float(); // [b]
                 let wrong = flow::velocity_errors(model, &x0, &noise, t, &Conditioning::text(self.text_states(&wrong, device, Some(&coins))?))?;
                 let in_objects = object_averaging(cells);
-                Some(object_losses(wrong.video, &in_objects) - object_losses(errors.video.clone(), &in_objects)) // [b]
+                Some((object_losses(wrong.video, &in_objects) - object_losses(errors.video.clone(), &in_objects), late)) // [b], [b]
             }
             None => None,
         };
         let loss = flow::FlowLoss::of(errors, self.config.audio_weight, weights);
         let mut shown = vec![("video", f64::from(loss.video.into_scalar::<f32>())), ("audio", f64::from(loss.audio.into_scalar::<f32>()))];
         let total = match gap {
-            Some(gap) => {
-                shown.push(("colour gap", f64::from(gap.clone().mean().into_scalar::<f32>())));
-                loss.loss + burn::tensor::activation::relu(gap.neg().add_scalar(COLOUR_MARGIN)).mean().mul_scalar(self.config.colour_contrast)
+            Some((gap, late)) => {
+                let contrasted = late.clone().sum().into_scalar::<f32>().max(1.0);
+                shown.push(("colour gap", f64::from((gap.clone() * late.clone()).sum().into_scalar::<f32>() / contrasted)));
+                let hinge = burn::tensor::activation::relu(gap.neg().add_scalar(COLOUR_MARGIN)) * late;
+                loss.loss + hinge.mean().mul_scalar(self.config.colour_contrast)
             }
             None => loss.loss,
         };
@@ -350,7 +390,10 @@ impl Task for TeacherTask {
                 *self.colour_signal.get_or_init(|| signal)
             }
         };
-        let prompt = clips.first().and_then(|c| c.captions.first()).map_or("a red ball bounces on a wooden floor", String::as_str);
+        let prompt = match &self.sample_prompt {
+            Some(prompt) => prompt.as_str(),
+            None => clips.first().and_then(|c| c.captions.first()).map_or("a red ball bounces on a wooden floor", String::as_str),
+        };
         let frames = self.generate(model, prompt, 20, 3.0, device)?;
         let path = out.join(format!("sample-{step:06}.png"));
         let sheet = kino_world::output::contact_sheet(&frames, 12);
@@ -475,6 +518,37 @@ mod tests {
         let coins = Tensor::<1>::from_floats([0.05, 0.5, 0.09], &device);
         let hidden = hide_dropped(mask, coins, 0.1).int().into_data().iter::<i64>().collect::<Vec<_>>();
         assert_eq!(hidden, vec![0, 0, 0, 1, 0, 0]);
+    }
+
+    #[test]
+    fn bad_teacher_options_are_refused_with_their_flag_named() {
+        let good = TeacherArgs {
+            vae: "missing".into(),
+            audio: "missing".into(),
+            text_model: None,
+            drop_prompt: 0.1,
+            moving_weight: 0.0,
+            object_weight: 0.0,
+            colour_contrast: 0.0,
+            contrast_from: 0.7,
+            time_mean: 0.0,
+            sample_prompt: None,
+        };
+        let cases = [
+            ("--moving-weight", TeacherArgs { moving_weight: -1.0, ..good.clone() }),
+            ("--object-weight", TeacherArgs { object_weight: f64::NAN, ..good.clone() }),
+            ("--colour-contrast", TeacherArgs { colour_contrast: -0.5, ..good.clone() }),
+            ("--contrast-from", TeacherArgs { contrast_from: 1.0, ..good.clone() }),
+            ("--time-mean", TeacherArgs { time_mean: f64::INFINITY, ..good.clone() }),
+            ("--sample-prompt", TeacherArgs { sample_prompt: Some("  ".into()), ..good.clone() }),
+        ];
+        for (flag, args) in cases {
+            let message = TeacherTask::new(&args, &Device::flex()).err().expect("refused").to_string();
+            assert!(message.contains(flag), "{flag}: {message}");
+        }
+        // Good options get past the checks, to the missing autoencoder.
+        let message = TeacherTask::new(&good, &Device::flex()).err().expect("no autoencoder there").to_string();
+        assert!(message.contains("video autoencoder"), "{message}");
     }
 
     #[test]
