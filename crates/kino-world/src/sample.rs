@@ -38,6 +38,10 @@ pub struct Distribution {
     pub shot_outcomes: [f32; 3],
     /// Most camera shots per clip (at least 1).
     pub max_shots: usize,
+    /// Chance that a lone object's opening medium shot is a close-up instead: a medium ball is
+    /// about 7 pixels across in a 64x64 medium shot and 13 in a close-up. At 0 (the default)
+    /// nothing is drawn for it, so the default world's scenes stay as they were.
+    pub close_up: f32,
     /// Clip length in seconds.
     pub duration_s: f32,
 }
@@ -57,6 +61,7 @@ impl Default for Distribution {
             walls: 0.5,
             shot_outcomes: [1.0, 1.5, 1.0],
             max_shots: 2,
+            close_up: 0.0,
             duration_s: 2.0,
         }
     }
@@ -364,7 +369,10 @@ fn shots(rng: &mut Rng, dist: &Distribution, objects: &[Object], hoop: bool) -> 
     let lone = movers.len() == 1 && objects.len() == 1;
     for i in 0..n {
         let framing = match (i, lone) {
-            (0, true) => rng.pick(&[Framing::Medium, Framing::Medium, Framing::CloseUp, Framing::Wide]),
+            (0, true) => match rng.pick(&[Framing::Medium, Framing::Medium, Framing::CloseUp, Framing::Wide]) {
+                Framing::Medium if dist.close_up > 0.0 && rng.chance(dist.close_up) => Framing::CloseUp,
+                framing => framing,
+            },
             (0, false) => rng.pick(&[Framing::Wide, Framing::Wide, Framing::Medium]),
             _ => rng.pick(&[Framing::Wide, Framing::Medium, Framing::CloseUp]),
         };
@@ -426,6 +434,28 @@ mod tests {
         let d = Distribution { objects: [3, 3], ..Distribution::default() };
         let wide = (0..200).filter(|&seed| sample(seed, &d).shots[0].camera.framing == Framing::Wide).count();
         assert!(wide > 100, "{wide} of 200");
+    }
+
+    #[test]
+    fn close_ups_replace_a_lone_objects_medium_openings_and_change_nothing_else() {
+        let plain = Distribution { objects: [1, 1], avatar: 0.0, ..Distribution::default() };
+        let closer = Distribution { close_up: 1.0, ..plain.clone() };
+        let (mut medium, mut close) = (0, 0);
+        for seed in 0..200 {
+            let (a, b) = (sample(seed, &plain), sample(seed, &closer));
+            assert_ne!(b.shots[0].camera.framing, Framing::Medium, "seed {seed}");
+            if a.shots[0].camera.framing == Framing::Medium {
+                medium += 1;
+            }
+            if b.shots[0].camera.framing == Framing::CloseUp {
+                close += 1;
+            }
+            // The same objects and fixtures: only the opening framing (and the camera draws
+            // after it) may differ.
+            assert_eq!(a.objects, b.objects, "seed {seed}");
+            assert_eq!(a.fixtures, b.fixtures, "seed {seed}");
+        }
+        assert!(medium > 60 && close > medium, "{medium} medium openings became {close} close-ups");
     }
 
     #[test]
