@@ -10,7 +10,10 @@
 //! captions' by a margin: the plain loss barely rewards reading colour words, since an object
 //! is a few cells of hundreds. It applies from `--contrast-from` on: at earlier times the noisy
 //! latents still show the colour, and the model can open the gap by doing worse wherever the
-//! caption disagrees with what it sees instead of by reading the caption.
+//! caption disagrees with what it sees instead of by reading the caption. Nor should it be won
+//! by tinting the whole frame in the caption's colour (which also moves the object cells):
+//! `--contrast-backdrop W` adds W times the change of the backdrop cells' loss under the
+//! miscoloured captions, which a model that colours only the object leaves at 0.
 //!
 //! Held-out metrics: the (unweighted) flow loss at fixed times (0.25, 0.5, 0.75) and fixed noise,
 //! the prompt gain (that loss without the prompt minus with it: how much the model reads the
@@ -75,6 +78,11 @@ pub struct TeacherArgs {
     /// the noisy latents no longer show the objects' colours: only the caption can tell them.
     #[arg(long, default_value_t = 0.7)]
     pub contrast_from: f64,
+    /// With the colour contrast: weight of the backdrop cells' loss change under the
+    /// miscoloured captions (its absolute value), so that the colour words recolour the object
+    /// and not the whole frame; 0 leaves it out.
+    #[arg(long, default_value_t = 0.0)]
+    pub contrast_backdrop: f64,
     /// Centre of the training times' logit-normal (`flow::sample_times`): above 0 trains more
     /// on noisy times, where the model must read the prompt to know what to draw.
     #[arg(long, default_value_t = 0.0, allow_negative_numbers = true)]
@@ -113,6 +121,9 @@ pub struct TeacherConfig {
     /// The earliest noise time the contrast applies at (0: all).
     #[serde(default)]
     pub contrast_from: f64,
+    /// Weight of the backdrop's loss change under miscoloured captions (0: none).
+    #[serde(default)]
+    pub contrast_backdrop: f64,
     /// Centre of the training times' logit-normal (0: the middle of the path).
     #[serde(default)]
     pub time_mean: f64,
@@ -173,6 +184,11 @@ impl TeacherTask {
             "--contrast-from must be a noise time from 0 up to (not including) 1, not {}",
             args.contrast_from
         );
+        anyhow::ensure!(
+            args.contrast_backdrop.is_finite() && args.contrast_backdrop >= 0.0,
+            "--contrast-backdrop must be 0 or more (0 leaves it out), not {}",
+            args.contrast_backdrop
+        );
         anyhow::ensure!(args.time_mean.is_finite(), "--time-mean must be a number, not {}", args.time_mean);
         anyhow::ensure!(
             args.sample_prompt.as_deref().is_none_or(|p| !p.trim().is_empty()),
@@ -204,6 +220,7 @@ impl TeacherTask {
             // Without the contrast the time it starts at means nothing: 0, as in the checkpoints
             // from before it existed, so that they resume.
             contrast_from: if args.colour_contrast > 0.0 { args.contrast_from } else { 0.0 },
+            contrast_backdrop: if args.colour_contrast > 0.0 { args.contrast_backdrop } else { 0.0 },
             time_mean: args.time_mean,
         };
         eprintln!("latent std: video {sv:.4}, audio {sa:.4}");
@@ -335,19 +352,22 @@ impl Task for TeacherTask {
                 let wrong: Vec<String> = prompts.iter().zip(clips).map(|(p, c)| recoloured(p, &c.scene)).collect();
                 let late = t.clone().greater_equal_elem(self.config.contrast_from).float(); // [b]
                 let wrong = flow::velocity_errors(model, &x0, &noise, t, &Conditioning::text(self.text_states(&wrong, device, Some(&coins))?))?;
-                let in_objects = object_averaging(cells);
-                Some((object_losses(wrong.video, &in_objects) - object_losses(errors.video.clone(), &in_objects), late)) // [b], [b]
+                let (in_objects, in_backdrop) = (object_averaging(cells.clone()), object_averaging(cells.neg().add_scalar(1.0)));
+                let gap = |in_cells: &Tensor<5>| object_losses(wrong.video.clone(), in_cells) - object_losses(errors.video.clone(), in_cells);
+                Some((gap(&in_objects), gap(&in_backdrop), late)) // [b] each
             }
             None => None,
         };
         let loss = flow::FlowLoss::of(errors, self.config.audio_weight, weights);
         let mut shown = vec![("video", f64::from(loss.video.into_scalar::<f32>())), ("audio", f64::from(loss.audio.into_scalar::<f32>()))];
         let total = match gap {
-            Some((gap, late)) => {
+            Some((gap, backdrop_gap, late)) => {
                 let contrasted = late.clone().sum().into_scalar::<f32>().max(1.0);
-                shown.push(("colour gap", f64::from((gap.clone() * late.clone()).sum().into_scalar::<f32>() / contrasted)));
-                let hinge = burn::tensor::activation::relu(gap.neg().add_scalar(COLOUR_MARGIN)) * late;
-                loss.loss + hinge.mean().mul_scalar(self.config.colour_contrast)
+                let over_late = |x: Tensor<1>| f64::from((x * late.clone()).sum().into_scalar::<f32>() / contrasted);
+                shown.push(("colour gap", over_late(gap.clone())));
+                shown.push(("backdrop gap", over_late(backdrop_gap.clone())));
+                let hinge = burn::tensor::activation::relu(gap.neg().add_scalar(COLOUR_MARGIN)) + backdrop_gap.abs().mul_scalar(self.config.contrast_backdrop);
+                loss.loss + (hinge * late).mean().mul_scalar(self.config.colour_contrast)
             }
             None => loss.loss,
         };
@@ -531,6 +551,7 @@ mod tests {
             object_weight: 0.0,
             colour_contrast: 0.0,
             contrast_from: 0.7,
+            contrast_backdrop: 0.0,
             time_mean: 0.0,
             sample_prompt: None,
         };
@@ -539,6 +560,7 @@ mod tests {
             ("--object-weight", TeacherArgs { object_weight: f64::NAN, ..good.clone() }),
             ("--colour-contrast", TeacherArgs { colour_contrast: -0.5, ..good.clone() }),
             ("--contrast-from", TeacherArgs { contrast_from: 1.0, ..good.clone() }),
+            ("--contrast-backdrop", TeacherArgs { contrast_backdrop: -1.0, ..good.clone() }),
             ("--time-mean", TeacherArgs { time_mean: f64::INFINITY, ..good.clone() }),
             ("--sample-prompt", TeacherArgs { sample_prompt: Some("  ".into()), ..good.clone() }),
         ];
@@ -584,9 +606,13 @@ mod tests {
         // Two clips of one channel and 1x2x2 cells: the first has objects in two cells, the second none.
         let cells = Tensor::<5>::from_data(burn::tensor::TensorData::new(vec![1.0f32, 0.0, 1.0, 0.0, 0.0, 0.0, 0.0, 0.0], [2, 1, 1, 2, 2]), &device);
         let errors = Tensor::<5>::from_data(burn::tensor::TensorData::new(vec![2.0f32, 9.0, 4.0, 9.0, 5.0, 5.0, 5.0, 5.0], [2, 1, 1, 2, 2]), &device);
-        let losses = object_losses(errors, &object_averaging(cells)).into_data().try_to_vec::<f32>().expect("f32");
+        let losses = object_losses(errors.clone(), &object_averaging(cells.clone())).into_data().try_to_vec::<f32>().expect("f32");
         assert!((losses[0] - 3.0).abs() < 1e-4, "{losses:?}");
         assert!(losses[1].abs() < 1e-4, "{losses:?}");
+        // The backdrop's: the rest of the cells.
+        let backdrop = object_averaging(cells.neg().add_scalar(1.0));
+        let losses = object_losses(errors, &backdrop).into_data().try_to_vec::<f32>().expect("f32");
+        assert!((losses[0] - 9.0).abs() < 1e-4 && (losses[1] - 5.0).abs() < 1e-4, "{losses:?}");
     }
 
     #[test]

@@ -389,6 +389,7 @@ mod tests {
             object_weight: 0.0,
             colour_contrast: 0.0,
             contrast_from: 0.0,
+            contrast_backdrop: 0.0,
             time_mean: 0.0,
         };
         let mut old = serde_json::to_value(&teacher).unwrap();
@@ -398,6 +399,7 @@ mod tests {
         fields.remove("object_weight");
         fields.remove("colour_contrast");
         fields.remove("contrast_from");
+        fields.remove("contrast_backdrop");
         assert!(same_config(&old, &teacher));
         assert!(!same_config(&old, &crate::teacher::TeacherConfig { time_mean: 1.0, ..teacher.clone() }));
     }
