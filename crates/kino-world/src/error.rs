@@ -11,7 +11,8 @@ pub enum WorldError {
     /// A scene parsed but a value makes no sense.
     #[error("invalid scene: `{field}` {reason}")]
     Invalid { field: String, reason: String },
-    /// A distribution file did not parse; `field` is the JSON path of the offending value.
+    /// A distribution file did not parse, or holds a value out of range; `field` is the JSON path
+    /// of the offending value.
     #[error("bad distribution file {path} at `{field}`: {message}")]
     DistributionField { path: String, field: String, message: String },
     /// Render settings out of range.

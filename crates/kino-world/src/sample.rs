@@ -72,11 +72,14 @@ impl Distribution {
     /// their defaults, unknown ones are an error naming the field).
     pub fn load(path: &std::path::Path) -> Result<Distribution, crate::WorldError> {
         let text = std::fs::read_to_string(path).map_err(|e| crate::WorldError::io(path, e))?;
-        crate::scene_file::from_json(&text).map_err(|(field, message)| crate::WorldError::DistributionField {
-            path: path.display().to_string(),
-            field,
-            message,
-        })
+        let bad = |field: &str, message: String| crate::WorldError::DistributionField { path: path.display().to_string(), field: field.into(), message };
+        let dist: Distribution = crate::scene_file::from_json(&text).map_err(|(field, message)| bad(&field, message))?;
+        let chances =
+            [("avatar", dist.avatar), ("hoop", dist.hoop), ("pool", dist.pool), ("ramp", dist.ramp), ("walls", dist.walls), ("close_up", dist.close_up)];
+        match chances.into_iter().find(|(_, p)| !(0.0..=1.0).contains(p)) {
+            Some((field, p)) => Err(bad(field, format!("is a chance, from 0 to 1, not {p}"))),
+            None => Ok(dist),
+        }
     }
 }
 
@@ -417,6 +420,9 @@ mod tests {
         std::fs::write(&bad, r#"{"objects": [1, 1], "avatars": 0.0}"#).expect("write");
         let err = Distribution::load(&bad).expect_err("unknown field").to_string();
         assert!(err.contains("avatars") && err.contains("bad.json"), "{err}");
+        std::fs::write(&bad, r#"{"close_up": 1.5}"#).expect("write");
+        let err = Distribution::load(&bad).expect_err("not a chance").to_string();
+        assert!(err.contains("close_up") && err.contains("1.5"), "{err}");
         std::fs::write(&bad, r#"{"hoop": "often"}"#).expect("write");
         let err = Distribution::load(&bad).expect_err("wrong type").to_string();
         assert!(err.contains("`hoop`"), "{err}");
@@ -440,22 +446,23 @@ mod tests {
     fn close_ups_replace_a_lone_objects_medium_openings_and_change_nothing_else() {
         let plain = Distribution { objects: [1, 1], avatar: 0.0, ..Distribution::default() };
         let closer = Distribution { close_up: 1.0, ..plain.clone() };
-        let (mut medium, mut close) = (0, 0);
+        let mut medium = 0;
         for seed in 0..200 {
             let (a, b) = (sample(seed, &plain), sample(seed, &closer));
-            assert_ne!(b.shots[0].camera.framing, Framing::Medium, "seed {seed}");
-            if a.shots[0].camera.framing == Framing::Medium {
-                medium += 1;
-            }
-            if b.shots[0].camera.framing == Framing::CloseUp {
-                close += 1;
-            }
+            let expected = match a.shots[0].camera.framing {
+                Framing::Medium => {
+                    medium += 1;
+                    Framing::CloseUp
+                }
+                framing => framing,
+            };
+            assert_eq!(b.shots[0].camera.framing, expected, "seed {seed}");
             // The same objects and fixtures: only the opening framing (and the camera draws
             // after it) may differ.
             assert_eq!(a.objects, b.objects, "seed {seed}");
             assert_eq!(a.fixtures, b.fixtures, "seed {seed}");
         }
-        assert!(medium > 60 && close > medium, "{medium} medium openings became {close} close-ups");
+        assert!(medium > 60, "only {medium} of 200 lone objects opened on a medium shot");
     }
 
     #[test]
