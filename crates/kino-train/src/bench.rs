@@ -49,6 +49,25 @@ fn training_speed<T: Task>(task: &T, batch: usize, steps: usize) -> anyhow::Resu
     Ok((steps * batch) as f64 / timed)
 }
 
+/// Clips per second through the teacher's frozen encoders alone: the part of each training step
+/// that does not depend on the teacher.
+fn encoding_speed(task: &crate::teacher::TeacherTask, batch: usize, steps: usize) -> anyhow::Result<f64> {
+    let device = Device::flex();
+    let mut stream = ClipStream::start(0, 1, &kino_world::sample::Distribution::default());
+    let mut timed = 0.0;
+    for step in 0..=steps {
+        let clips = stream.next_batch(batch)?;
+        let started = Instant::now();
+        let (latents, text) = task.encode(&clips, &device)?;
+        // Reading the results waits for the work, should the backend defer it.
+        let _ = (latents.video.sum().into_scalar::<f32>(), latents.audio.sum().into_scalar::<f32>(), text.states.sum().into_scalar::<f32>());
+        if step > 0 {
+            timed += started.elapsed().as_secs_f64();
+        }
+    }
+    Ok((steps * batch) as f64 / timed)
+}
+
 pub fn run(args: &BenchArgs) -> anyhow::Result<()> {
     let device = Device::flex();
     let text_model = args.teacher.text_model.clone().unwrap_or_else(kino_model::text::TextEncoder::default_dir);
@@ -74,6 +93,8 @@ pub fn run(args: &BenchArgs) -> anyhow::Result<()> {
         Ok(task) => {
             let teacher = training_speed(&task, 16, args.steps)?;
             println!("| teacher training (batch 16, frozen encoders) | {teacher:.2} clips/s |");
+            let encoding = encoding_speed(&task, 16, args.steps)?;
+            println!("| of which the frozen encoders alone (video, audio, text) | {encoding:.2} clips/s |");
         }
         Err(error) => println!("| teacher training | not timed: {error:#} (pass --vae, --audio) |"),
     }

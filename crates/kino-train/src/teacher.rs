@@ -26,7 +26,8 @@
 //! already show; one that gains nothing of a large signal is blind to colour words),
 //! and a contact sheet of one clip sampled (Euler, 20 steps, guidance 3) for a held-out caption.
 
-use std::cell::{Cell, OnceCell};
+use std::borrow::Cow;
+use std::cell::{Cell, OnceCell, RefCell};
 use std::path::{Path, PathBuf};
 
 use anyhow::Context;
@@ -44,6 +45,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::checkpoint::load_part;
 use crate::data::{audio_waves, frames_of, video_tensor};
+use crate::pool::{LatentPool, POOL_CLIPS};
 use crate::train_loop::Task;
 
 /// Where the frozen parts come from.
@@ -87,6 +89,12 @@ pub struct TeacherArgs {
     /// on noisy times, where the model must read the prompt to know what to draw.
     #[arg(long, default_value_t = 0.0, allow_negative_numbers = true)]
     pub time_mean: f64,
+    /// Train on each rendered clip this many times on average: each step of `--batch` clips
+    /// renders and encodes `--batch / --reuse` fresh ones and draws the rest from the latents of
+    /// the last 2048 (new noise, noise time and caption each time). Encoding and rendering then
+    /// cost less per step; 1 trains on fresh clips only.
+    #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..=16))]
+    pub reuse: u32,
     /// The prompt of the clip sampled at each evaluation (default: the first held-out clip's
     /// first caption).
     #[arg(long)]
@@ -137,6 +145,9 @@ pub struct TeacherTask {
     drop_prompt: f64,
     sample_prompt: Option<String>,
     counter: Cell<u64>,
+    reuse: usize,
+    /// Latents of recent clips, drawn again when `reuse` is above 1.
+    pool: RefCell<LatentPool>,
     /// `object_colour_signal` of the held-out clips: it depends on them and the autoencoder
     /// alone, so the first evaluation measures it for the whole run.
     colour_signal: OnceCell<f64>,
@@ -148,6 +159,11 @@ pub struct TeacherTask {
 /// autodiff (for a training step) wraps it where it lies instead of copying it through the host.
 fn onto<const D: usize, K: Autodiff>(x: Tensor<D, K>, device: &Device) -> Tensor<D, K> {
     if device.is_autodiff() { x.autodiff() } else { x }
+}
+
+/// [`onto`] for both latents.
+fn latents_onto(x: JointLatents, device: &Device) -> JointLatents {
+    JointLatents { video: onto(x.video, device), audio: onto(x.audio, device) }
 }
 
 /// Frozen encoders on `plain`.
@@ -232,6 +248,8 @@ impl TeacherTask {
             drop_prompt: args.drop_prompt,
             sample_prompt: args.sample_prompt.clone(),
             counter: Cell::new(0),
+            reuse: args.reuse as usize,
+            pool: RefCell::new(LatentPool::new(POOL_CLIPS, 0)),
             colour_signal: OnceCell::new(),
             plain,
         })
@@ -239,10 +257,26 @@ impl TeacherTask {
 
     /// Clean latents of `clips`, scaled to unit variance, on `device`.
     fn latents(&self, clips: &[Clip], device: &Device) -> anyhow::Result<JointLatents> {
+        Ok(latents_onto(self.plain_latents(clips)?, device))
+    }
+
+    /// Clean latents of `clips`, scaled to unit variance, on the plain device.
+    fn plain_latents(&self, clips: &[Clip]) -> anyhow::Result<JointLatents> {
         let plain = &self.plain;
         let video = self.vae.encode(video_tensor(clips, plain))?.mean.mul_scalar(self.config.video_scale);
         let audio = self.audio.encode(self.audio.spectrogram(&audio_waves(clips), plain)?)?.mean.mul_scalar(self.config.audio_scale);
-        Ok(JointLatents { video: onto(video, device), audio: onto(audio, device) })
+        Ok(JointLatents { video, audio })
+    }
+
+    /// The clips of a training step and their clean latents on `device`: the `fresh` ones, and
+    /// with `--reuse` as many again per reuse drawn from the pool.
+    fn training_batch<'a>(&self, fresh: &'a [Clip], device: &Device) -> anyhow::Result<(Cow<'a, [Clip]>, JointLatents)> {
+        let latents = self.plain_latents(fresh)?;
+        if self.reuse == 1 {
+            return Ok((Cow::Borrowed(fresh), latents_onto(latents, device)));
+        }
+        let (clips, latents) = self.pool.borrow_mut().batch(fresh, latents, fresh.len() * (self.reuse - 1));
+        Ok((Cow::Owned(clips), latents_onto(latents, device)))
     }
 
     /// One caption per clip, rotating through each clip's captions.
@@ -303,6 +337,12 @@ impl TeacherTask {
         Ok(f64::from(object_losses(moved, in_objects).mean().into_scalar::<f32>()))
     }
 
+    /// The frozen encoders' work for one training batch: clean latents and text states.
+    pub fn encode(&self, clips: &[Clip], device: &Device) -> anyhow::Result<(JointLatents, TextStates)> {
+        let prompts = self.prompts(clips);
+        Ok((self.latents(clips, device)?, self.text_states(&prompts, device, None)?))
+    }
+
     /// Frames of a clip generated for `prompt` (Euler, `steps` steps, guidance `scale`).
     pub fn generate(&self, model: &Kino, prompt: &str, steps: usize, scale: f64, device: &Device) -> anyhow::Result<Vec<kino_world::Frame>> {
         let text = self.text.encode(&[prompt])?;
@@ -333,8 +373,13 @@ impl Task for TeacherTask {
         self.config.model.init(device)
     }
 
-    fn loss(&self, model: &Kino, clips: &[Clip], device: &Device) -> anyhow::Result<(Tensor<1>, Vec<(&'static str, f64)>)> {
-        let x0 = self.latents(clips, device)?;
+    fn fresh_clips(&self, batch: usize) -> usize {
+        batch / self.reuse
+    }
+
+    fn loss(&self, model: &Kino, fresh: &[Clip], device: &Device) -> anyhow::Result<(Tensor<1>, Vec<(&'static str, f64)>)> {
+        let (clips, x0) = self.training_batch(fresh, device)?;
+        let clips = &clips[..];
         let prompts = self.prompts(clips);
         let coins = Tensor::random([clips.len()], Distribution::Default, &self.plain);
         let cond = Conditioning::text(self.text_states(&prompts, device, Some(&coins))?);
@@ -553,6 +598,7 @@ mod tests {
             contrast_from: 0.7,
             contrast_backdrop: 0.0,
             time_mean: 0.0,
+            reuse: 1,
             sample_prompt: None,
         };
         let cases = [

@@ -154,6 +154,11 @@ pub trait Task {
     fn config(&self) -> &Self::Config;
     /// A fresh model on `device`.
     fn init(&self, device: &Device) -> Self::Model;
+    /// How many freshly rendered clips a step of `batch` clips takes from the stream (the task
+    /// may train on the rest again, as `kino-train teacher --reuse` does).
+    fn fresh_clips(&self, batch: usize) -> usize {
+        batch
+    }
     /// The loss of one batch (a scalar on the autodiff device) and named metrics to show.
     fn loss(&self, model: &Self::Model, clips: &[Clip], device: &Device) -> anyhow::Result<(Tensor<1>, Vec<(&'static str, f64)>)>;
     /// Held-out metrics of `model` (in inference mode, on a plain device).
@@ -248,7 +253,7 @@ pub fn train<T: Task>(task: &T, args: &TrainArgs) -> anyhow::Result<T::Model> {
     let mut clips_this_run = 0usize;
     while !args.done(state.step, started.elapsed().as_secs_f64()) {
         let clips = match &mut stream {
-            Some(stream) => stream.next_batch(args.batch)?,
+            Some(stream) => stream.next_batch(task.fresh_clips(args.batch))?,
             None => cyclic_batch(&held_out, state.step, args.batch),
         };
         let (loss, metrics) = task.loss(&model, &clips, &device)?;
@@ -261,7 +266,8 @@ pub fn train<T: Task>(task: &T, args: &TrainArgs) -> anyhow::Result<T::Model> {
         if stream.is_some() {
             state.next_seed += clips.len() as u64;
         }
-        clips_this_run += clips.len();
+        // Clips trained on, drawn again or not.
+        clips_this_run += args.batch;
         window_loss += loss_value;
         window_steps += 1;
         let elapsed = started.elapsed().as_secs_f64();
