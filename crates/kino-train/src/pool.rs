@@ -1,7 +1,7 @@
 //! Recently encoded training clips, drawn again in later batches (`kino-train teacher --reuse`).
 //!
-//! The frozen autoencoders' work on a batch costs about 40% of a teacher step on this CPU
-//! (`kino-train bench`), and rendering the clip costs more on top. Training on each clip's latents
+//! The frozen encoders' work on a batch costs about a third of a teacher step on this CPU
+//! (`kino-train bench`), and rendering the clip a little more. Training on each clip's latents
 //! several times, each time with new noise, a new noise time and the next of its captions, buys
 //! more teacher steps per rendered and encoded clip.
 
