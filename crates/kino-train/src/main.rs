@@ -112,16 +112,7 @@ fn main() -> anyhow::Result<()> {
             train_loop::train(&audio::AudioTask { config: AudioVaeConfig::audio_64() }, &train)?;
         }
         Command::Teacher { train, parts } => {
-            let reuse = parts.reuse as usize;
-            anyhow::ensure!(
-                reuse == 1 || !train.overfit,
-                "--reuse draws again from freshly rendered clips; --overfit trains on the held-out clips alone: leave out --reuse"
-            );
-            anyhow::ensure!(
-                train.batch.is_multiple_of(reuse),
-                "--batch {} must be a multiple of --reuse {reuse} (each step renders batch / reuse fresh clips)",
-                train.batch
-            );
+            teacher::check_reuse(parts.reuse as usize, train.batch, train.overfit)?;
             train_loop::train(&teacher::TeacherTask::new(&parts, &train.device()?)?, &train)?;
         }
         Command::Judge { train } => {

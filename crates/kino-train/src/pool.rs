@@ -58,7 +58,9 @@ impl LatentPool {
                 audio: latents.audio.clone().slice(i..i + 1),
             })
             .collect();
-        let (mut clips, mut videos, mut audios) = (fresh.to_vec(), vec![latents.video], vec![latents.audio]);
+        // The loss reads no frames or sound, so the fresh clips go out stripped as well.
+        let mut clips: Vec<Clip> = new.iter().map(|e| e.clip.clone()).collect();
+        let (mut videos, mut audios) = (vec![latents.video], vec![latents.audio]);
         let candidates = self.entries.len() + new.len();
         for _ in 0..extra {
             let k = (self.rng.next_u64() % candidates as u64) as usize;
@@ -111,8 +113,8 @@ mod tests {
             assert_eq!(latents.audio.dims(), [6, 1, 4]);
             let tags = clip_tags(&latents);
             assert_eq!(tags[..2], [2.0 * step as f32, 2.0 * step as f32 + 1.0], "the fresh clips come first");
-            // The latents drawn again belong to the clips drawn with them, without frames.
-            for (clip, tag) in batch.iter().zip(&tags).skip(2) {
+            // Every clip, fresh or drawn again, comes with its own latents and without frames.
+            for (clip, tag) in batch.iter().zip(&tags) {
                 assert_eq!(clip.captions, clips[*tag as usize].captions);
                 assert!(clip.frames.is_empty() && clip.audio.is_empty());
             }

@@ -155,6 +155,14 @@ pub struct TeacherTask {
     plain: Device,
 }
 
+/// Refuses a `--reuse` the training options cannot honour: each step renders `batch / reuse`
+/// fresh clips, and `--overfit` renders none.
+pub fn check_reuse(reuse: usize, batch: usize, overfit: bool) -> anyhow::Result<()> {
+    anyhow::ensure!(reuse == 1 || !overfit, "--reuse draws again from freshly rendered clips; --overfit trains on the held-out clips alone: leave out --reuse");
+    anyhow::ensure!(batch.is_multiple_of(reuse), "--batch {batch} must be a multiple of --reuse {reuse} (each step renders batch / reuse fresh clips)");
+    Ok(())
+}
+
 /// `x`, computed by a frozen part on the plain device, on `device`: the same device with
 /// autodiff (for a training step) wraps it where it lies instead of copying it through the host.
 fn onto<const D: usize, K: Autodiff>(x: Tensor<D, K>, device: &Device) -> Tensor<D, K> {
@@ -583,6 +591,15 @@ mod tests {
         let coins = Tensor::<1>::from_floats([0.05, 0.5, 0.09], &device);
         let hidden = hide_dropped(mask, coins, 0.1).int().into_data().iter::<i64>().collect::<Vec<_>>();
         assert_eq!(hidden, vec![0, 0, 0, 1, 0, 0]);
+    }
+
+    #[test]
+    fn a_reuse_the_batch_or_overfit_cannot_honour_is_refused() {
+        assert!(check_reuse(1, 16, true).is_ok() && check_reuse(4, 16, false).is_ok() && check_reuse(16, 16, false).is_ok());
+        let uneven = check_reuse(3, 16, false).expect_err("16 clips do not split into thirds").to_string();
+        assert!(uneven.contains("--batch 16") && uneven.contains("--reuse 3"), "{uneven}");
+        let overfit = check_reuse(2, 4, true).expect_err("--overfit renders no fresh clips").to_string();
+        assert!(overfit.contains("--overfit"), "{overfit}");
     }
 
     #[test]
