@@ -1,5 +1,6 @@
-//! Checkpoints: `model.bpk` (burnpack), `optimizer.bpk`, and `state.json` (step, clips seen,
-//! the model config and the loss history). Each file is written next to its target and renamed
+//! Checkpoints: `model.bpk` (burnpack), `optimizer.bpk`, `ema.bpk` (the moving average of the
+//! weights, when the run keeps one) and `state.json` (step, clips seen, the model config and
+//! the loss history). Each file is written next to its target and renamed
 //! into place, so a crash mid-save leaves the previous checkpoint whole.
 
 use std::path::{Path, PathBuf};
@@ -31,7 +32,13 @@ pub struct RunState {
     /// never exported or used to train another part.
     #[serde(default)]
     pub overfit: bool,
+    /// Updates the moving average in `ema.bpk` has had (0 when the run keeps none).
+    #[serde(default)]
+    pub ema_updates: usize,
 }
+
+/// The moving average of the weights in a checkpoint folder.
+pub const EMA_FILE: &str = "ema.bpk";
 
 pub struct Checkpoint {
     pub dir: PathBuf,
@@ -68,18 +75,40 @@ impl Checkpoint {
         self.load_model(model)
     }
 
+    /// The moving average of the weights saved beside the model, if the run keeps one.
+    pub fn load_ema<M: Module>(&self, model: M) -> anyhow::Result<Option<M>> {
+        let path = self.dir.join(EMA_FILE);
+        if !path.exists() {
+            return Ok(None);
+        }
+        model.try_load_file(&path).map(Some).map_err(|e| anyhow::anyhow!("loading {}: {e}", path.display()))
+    }
+
     pub fn load_optimizer(&self, optimizer: ModuleOptimizer) -> anyhow::Result<ModuleOptimizer> {
         let path = self.dir.join("optimizer.bpk");
         optimizer.load(&path).map_err(|e| anyhow::anyhow!("loading {}: {e}", path.display()))
     }
 
-    pub fn save<M: Module>(&self, model: &M, optimizer: &ModuleOptimizer, state: &RunState) -> anyhow::Result<()> {
+    /// Saves the run; `ema` is its moving average of the weights, if it keeps one (a stale
+    /// average from an earlier run that kept one is removed).
+    pub fn save<M: Module>(&self, model: &M, optimizer: &ModuleOptimizer, state: &RunState, ema: Option<&M>) -> anyhow::Result<()> {
         std::fs::create_dir_all(&self.dir).with_context(|| format!("creating {}", self.dir.display()))?;
         let partial = |name: &str| self.dir.join(format!("{name}.partial"));
         model.clone().save_file(partial("model.bpk")).map_err(|e| anyhow::anyhow!("saving the model: {e}"))?;
         optimizer.save(partial("optimizer.bpk")).map_err(|e| anyhow::anyhow!("saving the optimizer: {e}"))?;
+        if let Some(ema) = ema {
+            ema.clone().save_file(partial(EMA_FILE)).map_err(|e| anyhow::anyhow!("saving the moving average: {e}"))?;
+        }
         std::fs::write(partial("state.json"), serde_json::to_vec_pretty(state)?)?;
-        for name in ["model.bpk", "optimizer.bpk", "state.json"] {
+        let mut names = vec!["model.bpk", "optimizer.bpk"];
+        match ema {
+            Some(_) => names.push(EMA_FILE),
+            None if self.dir.join(EMA_FILE).exists() => std::fs::remove_file(self.dir.join(EMA_FILE))?,
+            None => {}
+        }
+        // state.json last: it says what the other files hold.
+        names.push("state.json");
+        for name in names {
             std::fs::rename(partial(name), self.dir.join(name)).with_context(|| format!("moving {name} into place"))?;
         }
         Ok(())
@@ -115,10 +144,12 @@ mod tests {
             history: vec![(7, 0.5)],
             evals: vec![],
             overfit: false,
+            ema_updates: 0,
         };
         let checkpoint = Checkpoint::new(&dir);
         assert!(!checkpoint.exists());
-        checkpoint.save(&model, &AdamWConfig::new().init(), &state).expect("saves");
+        checkpoint.save(&model, &AdamWConfig::new().init(), &state, Some(&model)).expect("saves");
+        assert!(checkpoint.load_ema(VideoVaeConfig::tiny().init(&device)).expect("loads").is_some());
         assert!(checkpoint.exists());
         let restored = checkpoint.load_model(VideoVaeConfig::tiny().init(&device)).expect("loads");
         let video = Tensor::<5>::random([1, 3, 4, 16, 16], Distribution::Uniform(-1.0, 1.0), &device);
@@ -129,7 +160,9 @@ mod tests {
         assert_eq!((loaded.step, loaded.next_seed, loaded.history), (7, 28, vec![(7, 0.5)]));
         assert!(load_part(VideoVaeConfig::tiny().init(&device), &dir, "unused").is_ok());
         // The weights of an --overfit run stay in their folder.
-        checkpoint.save(&model, &AdamWConfig::new().init(), &RunState { overfit: true, ..state }).expect("saves");
+        checkpoint.save(&model, &AdamWConfig::new().init(), &RunState { overfit: true, ..state }, None).expect("saves");
+        // A run without an average leaves none behind from the run before.
+        assert!(checkpoint.load_ema(VideoVaeConfig::tiny().init(&device)).expect("loads").is_none());
         let error = load_part(VideoVaeConfig::tiny().init(&device), &dir, "unused").expect_err("an overfit checkpoint");
         assert!(error.to_string().contains("--overfit"), "{error}");
         std::fs::remove_dir_all(&dir).ok();

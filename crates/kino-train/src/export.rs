@@ -39,6 +39,10 @@ pub struct ExportArgs {
     /// Classifier-free guidance scale.
     #[arg(long, default_value_t = 3.0)]
     pub guidance: f64,
+    /// Package the moving average of the teacher checkpoint's weights (trained with
+    /// `kino-train teacher --ema`) instead of its last weights.
+    #[arg(long)]
+    pub ema: bool,
 }
 
 pub fn export(args: &ExportArgs) -> anyhow::Result<()> {
@@ -46,7 +50,15 @@ pub fn export(args: &ExportArgs) -> anyhow::Result<()> {
     let teacher = teacher_part(&args.teacher)?;
     let video_vae = load_part(VideoVaeConfig::vae_64().init(&device), &args.vae, kino_model::pipeline::VIDEO_VAE_FILE)?;
     let audio_vae = load_part(AudioVaeConfig::audio_64().init(&device), &args.audio, kino_model::pipeline::AUDIO_VAE_FILE)?;
-    let generator = load_part(teacher.model.init(&device), &args.teacher, kino_model::pipeline::GENERATOR_FILE)?;
+    let generator = if args.ema {
+        let checkpoint = Checkpoint::new(&args.teacher);
+        anyhow::ensure!(checkpoint.exists(), "--ema takes a teacher checkpoint folder, and {} is none", args.teacher.display());
+        // The same refusal of --overfit weights as the last weights get.
+        checkpoint.load_trained(teacher.model.init(&device))?;
+        checkpoint.load_ema(teacher.model.init(&device))?.with_context(|| format!("{} keeps no moving average: train with --ema", args.teacher.display()))?
+    } else {
+        load_part(teacher.model.init(&device), &args.teacher, kino_model::pipeline::GENERATOR_FILE)?
+    };
     if !Checkpoint::new(&args.teacher).exists() {
         // A released teacher was trained on the latents of its folder's encoder.
         let released = kino_model::weights::load(VideoVaeConfig::vae_64().init(&device), &args.teacher.join(kino_model::pipeline::VIDEO_VAE_FILE))?;
@@ -78,7 +90,8 @@ pub fn export(args: &ExportArgs) -> anyhow::Result<()> {
     anyhow::ensure!(config.frames() == FRAMES, "the teacher's window is {} frames, training clips are {FRAMES}", config.frames());
     Pipeline::save(&args.out, &config, &video_vae, &audio_vae, &generator)?;
     let size: u64 = std::fs::read_dir(&args.out)?.filter_map(|e| e.ok()?.metadata().ok()).map(|m| m.len()).sum();
-    eprintln!("wrote {} ({:.1} MB; {})", args.out.display(), size as f64 / 1e6, teacher.source);
+    let averaged = if args.ema { "the moving average of the " } else { "" };
+    eprintln!("wrote {} ({:.1} MB; {averaged}{})", args.out.display(), size as f64 / 1e6, teacher.source);
     Ok(())
 }
 
@@ -139,7 +152,11 @@ mod tests {
             out: out.clone(),
             steps: 24,
             guidance: 3.0,
+            ema: false,
         };
+        let error = export(&ExportArgs { ema: true, ..args(&release) }).expect_err("a released teacher keeps no moving average");
+        assert!(error.to_string().contains("--ema takes a teacher checkpoint"), "{error}");
+        assert!(!out.exists(), "nothing is written");
         export(&args(&release)).expect("the same autoencoder");
         for file in [kino_model::pipeline::GENERATOR_FILE, kino_model::pipeline::VIDEO_VAE_FILE] {
             assert!(tensor_bytes(&out.join(file)) == tensor_bytes(&release.join(file)), "{file} changed");
@@ -155,8 +172,9 @@ mod tests {
             history: vec![],
             evals: vec![],
             overfit: false,
+            ema_updates: 0,
         };
-        Checkpoint::new(&moved).save(&VideoVaeConfig::vae_64().init(&Device::flex()), &AdamWConfig::new().init(), &state).unwrap();
+        Checkpoint::new(&moved).save(&VideoVaeConfig::vae_64().init(&Device::flex()), &AdamWConfig::new().init(), &state, None).unwrap();
         std::fs::remove_dir_all(&out).unwrap();
         let error = export(&args(&moved)).expect_err("a fresh encoder");
         assert!(error.to_string().contains("--freeze-encoder"), "{error}");

@@ -19,6 +19,7 @@ mod audio;
 mod bench;
 mod checkpoint;
 mod data;
+mod ema;
 mod eval;
 mod export;
 mod judge;

@@ -14,6 +14,7 @@ use kino_world::Clip;
 
 use crate::checkpoint::{Checkpoint, RunState};
 use crate::data::ClipStream;
+use crate::ema::Ema;
 
 /// Options every training command takes.
 #[derive(Debug, Clone, clap::Args)]
@@ -72,6 +73,11 @@ pub struct TrainArgs {
     /// a curriculum. Held-out clips always come from the default distribution.
     #[arg(long)]
     pub distribution: Option<PathBuf>,
+    /// Keep a moving average of the weights with this decay per step (e.g. 0.998: about the
+    /// last 500 steps), saved with each checkpoint, evaluated beside the weights and packaged
+    /// by `kino-train export --ema`.
+    #[arg(long, value_parser = decay)]
+    pub ema: Option<f64>,
     /// Threads rendering training clips ahead of the model.
     #[arg(long, default_value_t = 1)]
     pub render_threads: usize,
@@ -87,6 +93,14 @@ fn positive_minutes(text: &str) -> Result<f64, String> {
     match text.parse::<f64>() {
         Ok(m) if m.is_finite() && m > 0.0 => Ok(m),
         _ => Err(format!("`{text}` is not a number of minutes above 0")),
+    }
+}
+
+/// `--ema`: a decay between 0 and 1.
+fn decay(text: &str) -> Result<f64, String> {
+    match text.parse::<f64>() {
+        Ok(d) if d > 0.0 && d < 1.0 => Ok(d),
+        _ => Err(format!("`{text}` is not a decay between 0 and 1 (e.g. 0.998)")),
     }
 }
 
@@ -198,7 +212,9 @@ pub fn train<T: Task>(task: &T, args: &TrainArgs) -> anyhow::Result<T::Model> {
         history: vec![],
         evals: vec![],
         overfit: args.overfit,
+        ema_updates: 0,
     };
+    let mut saved_ema = None;
     if checkpoint.exists() && !args.fresh {
         state = checkpoint.load_state()?;
         anyhow::ensure!(state.task == T::NAME, "{} holds a `{}` checkpoint, not `{}`", args.out.display(), state.task, T::NAME);
@@ -209,6 +225,7 @@ pub fn train<T: Task>(task: &T, args: &TrainArgs) -> anyhow::Result<T::Model> {
             args.out.display(),
             if state.overfit { "with" } else { "without" }
         );
+        saved_ema = checkpoint.load_ema(model.valid())?;
         model = checkpoint.load_model(model)?;
         optimizer = checkpoint.load_optimizer(optimizer)?;
         eprintln!("resuming {} at step {} (next training seed {})", args.out.display(), state.step, state.next_seed);
@@ -223,6 +240,12 @@ pub fn train<T: Task>(task: &T, args: &TrainArgs) -> anyhow::Result<T::Model> {
             }
         }
     }
+    // Weights from a release need no warm-up of their average; random ones do.
+    let from_scratch = args.init.is_none();
+    let mut ema = args.ema.map(|decay| match saved_ema {
+        Some(average) => Ema::resume(average, decay, state.ema_updates, from_scratch),
+        None => Ema::new(&model, decay, from_scratch),
+    });
     eprintln!("{}: {} parameters", T::NAME, model.num_params());
     let held_out: Vec<Clip> = (0..args.eval_clips as u64).map(|i| crate::data::clip(crate::data::HELD_OUT_SEED + i)).collect::<anyhow::Result<_>>()?;
     let mut stream = if args.overfit {
@@ -262,6 +285,10 @@ pub fn train<T: Task>(task: &T, args: &TrainArgs) -> anyhow::Result<T::Model> {
         let grads = GradientsParams::from_grads(loss.backward(), &model);
         let lr = args.timed_learning_rate(state.step, started.elapsed().as_secs_f64());
         model = optimizer.step(lr, model, grads);
+        if let Some(ema) = &mut ema {
+            ema.update(&model)?;
+            state.ema_updates = ema.updates();
+        }
         state.step += 1;
         if stream.is_some() {
             state.next_seed += clips.len() as u64;
@@ -291,19 +318,19 @@ pub fn train<T: Task>(task: &T, args: &TrainArgs) -> anyhow::Result<T::Model> {
             (window_loss, window_steps) = (0.0, 0);
         }
         if (args.eval_every > 0 && state.step.is_multiple_of(args.eval_every)) || last {
-            let metrics = task.evaluate(&model.valid(), &held_out, &plain, &args.out, state.step)?;
+            let metrics = held_out_metrics(task, &model, ema.as_ref(), &held_out, &plain, &args.out, state.step)?;
             let line: Vec<String> = metrics.iter().map(|(k, v)| format!("{k} {v:.3}")).collect();
             say(&bar, format!("step {}: held-out {}", state.step, line.join(", ")));
             state.evals.extend(metrics.into_iter().map(|(k, v)| (state.step, k, v)));
         }
         if state.step.is_multiple_of(args.save_every) || last {
-            checkpoint.save(&model, &optimizer, &state)?;
+            checkpoint.save(&model, &optimizer, &state, ema.as_ref().map(|e| &e.model))?;
         }
     }
     bar.finish();
     if clips_this_run == 0 {
         // Already at the target: report the held-out metrics of the checkpoint.
-        let metrics = task.evaluate(&model.valid(), &held_out, &plain, &args.out, state.step)?;
+        let metrics = held_out_metrics(task, &model, ema.as_ref(), &held_out, &plain, &args.out, state.step)?;
         let line: Vec<String> = metrics.iter().map(|(k, v)| format!("{k} {v:.3}")).collect();
         eprintln!("step {}: held-out {}", state.step, line.join(", "));
     }
@@ -318,6 +345,27 @@ pub fn train<T: Task>(task: &T, args: &TrainArgs) -> anyhow::Result<T::Model> {
         args.out.display()
     );
     Ok(model)
+}
+
+/// The task's held-out metrics of the weights, then those of their moving average (named
+/// `ema_…`, its samples in `out/ema/`) when the run keeps one.
+fn held_out_metrics<T: Task>(
+    task: &T,
+    model: &T::Model,
+    ema: Option<&Ema<T::Model>>,
+    clips: &[Clip],
+    device: &Device,
+    out: &std::path::Path,
+    step: usize,
+) -> anyhow::Result<Vec<(String, f64)>> {
+    let mut metrics = task.evaluate(&model.valid(), clips, device, out, step)?;
+    if let Some(ema) = ema {
+        let out = out.join("ema");
+        std::fs::create_dir_all(&out)?;
+        let averaged = task.evaluate(&ema.model, clips, device, &out, step)?;
+        metrics.extend(averaged.into_iter().map(|(k, v)| (format!("ema_{k}"), v)));
+    }
+    Ok(metrics)
 }
 
 /// Batch `step` of `batch` clips taken from `clips` in turn, wrapping around.
@@ -428,6 +476,15 @@ mod tests {
         assert!(!b.done(10, 1e9));
         for bad in ["0", "-3", "NaN", "inf", "soon"] {
             assert!(Cli::try_parse_from(["test", "--out", "x", "--minutes", bad]).is_err(), "--minutes {bad} was taken");
+        }
+    }
+
+    #[test]
+    fn the_moving_average_takes_a_decay_between_0_and_1() {
+        assert_eq!(args(&["--ema", "0.998"]).ema, Some(0.998));
+        assert_eq!(args(&[]).ema, None);
+        for bad in ["0", "1", "1.5", "-0.5", "NaN", "slow"] {
+            assert!(Cli::try_parse_from(["test", "--out", "x", "--ema", bad]).is_err(), "--ema {bad} was taken");
         }
     }
 }
