@@ -67,12 +67,19 @@ impl Checkpoint {
     /// [`Checkpoint::load_model`] for use beyond its own run (export, the autoencoders under a
     /// teacher): refuses the weights of an `--overfit` run.
     pub fn load_trained<M: Module>(&self, model: M) -> anyhow::Result<M> {
+        self.ensure_for_use()?;
+        self.load_model(model)
+    }
+
+    /// Refuses a checkpoint of an `--overfit` run, whose weights (last or averaged) are not for
+    /// use beyond it.
+    pub fn ensure_for_use(&self) -> anyhow::Result<()> {
         anyhow::ensure!(
             !self.load_state()?.overfit,
             "{} was trained with --overfit on the held-out clips, a capacity check: its weights are not for use",
             self.dir.display()
         );
-        self.load_model(model)
+        Ok(())
     }
 
     /// The moving average of the weights saved beside the model, if the run keeps one.

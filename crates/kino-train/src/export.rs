@@ -53,8 +53,7 @@ pub fn export(args: &ExportArgs) -> anyhow::Result<()> {
     let generator = if args.ema {
         let checkpoint = Checkpoint::new(&args.teacher);
         anyhow::ensure!(checkpoint.exists(), "--ema takes a teacher checkpoint folder, and {} is none", args.teacher.display());
-        // The same refusal of --overfit weights as the last weights get.
-        checkpoint.load_trained(teacher.model.init(&device))?;
+        checkpoint.ensure_for_use()?;
         checkpoint.load_ema(teacher.model.init(&device))?.with_context(|| format!("{} keeps no moving average: train with --ema", args.teacher.display()))?
     } else {
         load_part(teacher.model.init(&device), &args.teacher, kino_model::pipeline::GENERATOR_FILE)?
