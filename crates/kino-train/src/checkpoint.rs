@@ -129,6 +129,15 @@ pub fn load_part<M: Module>(model: M, dir: &Path, release_file: &str) -> anyhow:
     if checkpoint.exists() { checkpoint.load_trained(model) } else { Ok(kino_model::weights::load(model, &dir.join(release_file))?) }
 }
 
+/// The moving average of the weights kept by the checkpoint in `dir` (a run with `--ema`);
+/// `flag` names the option that asked for it, in errors.
+pub fn load_averaged_part<M: Module>(model: M, dir: &Path, flag: &str) -> anyhow::Result<M> {
+    let checkpoint = Checkpoint::new(dir);
+    anyhow::ensure!(checkpoint.exists(), "{flag} takes a checkpoint folder, and {} is none", dir.display());
+    checkpoint.ensure_for_use()?;
+    checkpoint.load_ema(model)?.ok_or_else(|| anyhow::anyhow!("{} keeps no moving average: train with --ema", dir.display()))
+}
+
 #[cfg(test)]
 mod tests {
     #![allow(clippy::unwrap_used, clippy::expect_used)]

@@ -11,7 +11,7 @@ use kino_model::dit::KinoConfig;
 use kino_model::pipeline::{Pipeline, PipelineConfig, config_path};
 use kino_model::video_vae::VideoVaeConfig;
 
-use crate::checkpoint::{Checkpoint, load_part};
+use crate::checkpoint::{Checkpoint, load_averaged_part, load_part};
 use crate::data::{FRAMES, settings, video_tensor};
 use crate::teacher::TeacherConfig;
 
@@ -43,18 +43,23 @@ pub struct ExportArgs {
     /// `kino-train teacher --ema`) instead of its last weights.
     #[arg(long)]
     pub ema: bool,
+    /// Package the moving average of the video autoencoder checkpoint's weights (trained with
+    /// `kino-train vae --ema`) instead of its last weights.
+    #[arg(long)]
+    pub vae_ema: bool,
 }
 
 pub fn export(args: &ExportArgs) -> anyhow::Result<()> {
     let device = Device::flex();
     let teacher = teacher_part(&args.teacher)?;
-    let video_vae = load_part(VideoVaeConfig::vae_64().init(&device), &args.vae, kino_model::pipeline::VIDEO_VAE_FILE)?;
+    let video_vae = if args.vae_ema {
+        load_averaged_part(VideoVaeConfig::vae_64().init(&device), &args.vae, "--vae-ema")?
+    } else {
+        load_part(VideoVaeConfig::vae_64().init(&device), &args.vae, kino_model::pipeline::VIDEO_VAE_FILE)?
+    };
     let audio_vae = load_part(AudioVaeConfig::audio_64().init(&device), &args.audio, kino_model::pipeline::AUDIO_VAE_FILE)?;
     let generator = if args.ema {
-        let checkpoint = Checkpoint::new(&args.teacher);
-        anyhow::ensure!(checkpoint.exists(), "--ema takes a teacher checkpoint folder, and {} is none", args.teacher.display());
-        checkpoint.ensure_for_use()?;
-        checkpoint.load_ema(teacher.model.init(&device))?.with_context(|| format!("{} keeps no moving average: train with --ema", args.teacher.display()))?
+        load_averaged_part(teacher.model.init(&device), &args.teacher, "--ema")?
     } else {
         load_part(teacher.model.init(&device), &args.teacher, kino_model::pipeline::GENERATOR_FILE)?
     };
@@ -89,8 +94,16 @@ pub fn export(args: &ExportArgs) -> anyhow::Result<()> {
     anyhow::ensure!(config.frames() == FRAMES, "the teacher's window is {} frames, training clips are {FRAMES}", config.frames());
     Pipeline::save(&args.out, &config, &video_vae, &audio_vae, &generator)?;
     let size: u64 = std::fs::read_dir(&args.out)?.filter_map(|e| e.ok()?.metadata().ok()).map(|m| m.len()).sum();
-    let averaged = if args.ema { "the moving average of the " } else { "" };
-    eprintln!("wrote {} ({:.1} MB; {averaged}{})", args.out.display(), size as f64 / 1e6, teacher.source);
+    let averaged = |yes: bool| if yes { "the moving average of " } else { "" };
+    eprintln!(
+        "wrote {} ({:.1} MB; {}the video autoencoder in {}, {}{})",
+        args.out.display(),
+        size as f64 / 1e6,
+        averaged(args.vae_ema),
+        args.vae.display(),
+        averaged(args.ema),
+        teacher.source
+    );
     Ok(())
 }
 
@@ -110,7 +123,7 @@ fn teacher_part(dir: &Path) -> anyhow::Result<TeacherPart> {
         let state = checkpoint.load_state()?;
         anyhow::ensure!(state.task == "teacher", "{} holds a `{}` checkpoint, not a teacher", dir.display(), state.task);
         let config: TeacherConfig = serde_json::from_value(state.config).context("the teacher checkpoint's config")?;
-        let source = format!("teacher at step {}", state.step);
+        let source = format!("the teacher at step {}", state.step);
         return Ok(TeacherPart { model: config.model, video_scale: config.video_scale, audio_scale: config.audio_scale, source });
     }
     let path = config_path(dir);
@@ -152,9 +165,12 @@ mod tests {
             steps: 24,
             guidance: 3.0,
             ema: false,
+            vae_ema: false,
         };
         let error = export(&ExportArgs { ema: true, ..args(&release) }).expect_err("a released teacher keeps no moving average");
-        assert!(error.to_string().contains("--ema takes a teacher checkpoint"), "{error}");
+        assert!(error.to_string().contains("--ema takes a checkpoint folder"), "{error}");
+        let error = export(&ExportArgs { vae_ema: true, ..args(&release) }).expect_err("a released autoencoder keeps no moving average");
+        assert!(error.to_string().contains("--vae-ema takes a checkpoint folder"), "{error}");
         assert!(!out.exists(), "nothing is written");
         export(&args(&release)).expect("the same autoencoder");
         for file in [kino_model::pipeline::GENERATOR_FILE, kino_model::pipeline::VIDEO_VAE_FILE] {
@@ -175,6 +191,9 @@ mod tests {
         };
         Checkpoint::new(&moved).save(&VideoVaeConfig::vae_64().init(&Device::flex()), &AdamWConfig::new().init(), &state, None).unwrap();
         std::fs::remove_dir_all(&out).unwrap();
+        let error = export(&ExportArgs { vae_ema: true, ..args(&moved) }).expect_err("a run without --ema");
+        assert!(error.to_string().contains("keeps no moving average"), "{error}");
+        assert!(!out.exists(), "nothing is written");
         let error = export(&args(&moved)).expect_err("a fresh encoder");
         assert!(error.to_string().contains("--freeze-encoder"), "{error}");
         assert!(!out.exists(), "nothing is written");
