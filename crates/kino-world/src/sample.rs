@@ -42,6 +42,11 @@ pub struct Distribution {
     /// about 7 pixels across in a 64x64 medium shot and 13 in a close-up. At 0 (the default)
     /// nothing is drawn for it, so the default world's scenes stay as they were.
     pub close_up: f32,
+    /// How often basketballs and rubber ducks take their usual colours, orange and yellow: 1
+    /// (the default) paints 70% of basketballs orange and 60% of ducks yellow, 0 draws their
+    /// colour like any object's. A judge trained at 0 cannot read a duck's colour off its
+    /// shape (`kino-train eval` recolours them).
+    pub usual_colours: f32,
     /// Clip length in seconds.
     pub duration_s: f32,
 }
@@ -62,6 +67,7 @@ impl Default for Distribution {
             shot_outcomes: [1.0, 1.5, 1.0],
             max_shots: 2,
             close_up: 0.0,
+            usual_colours: 1.0,
             duration_s: 2.0,
         }
     }
@@ -74,8 +80,15 @@ impl Distribution {
         let text = std::fs::read_to_string(path).map_err(|e| crate::WorldError::io(path, e))?;
         let bad = |field: &str, message: String| crate::WorldError::DistributionField { path: path.display().to_string(), field: field.into(), message };
         let dist: Distribution = crate::scene_file::from_json(&text).map_err(|(field, message)| bad(&field, message))?;
-        let chances =
-            [("avatar", dist.avatar), ("hoop", dist.hoop), ("pool", dist.pool), ("ramp", dist.ramp), ("walls", dist.walls), ("close_up", dist.close_up)];
+        let chances = [
+            ("avatar", dist.avatar),
+            ("hoop", dist.hoop),
+            ("pool", dist.pool),
+            ("ramp", dist.ramp),
+            ("walls", dist.walls),
+            ("close_up", dist.close_up),
+            ("usual_colours", dist.usual_colours),
+        ];
         match chances.into_iter().find(|(_, p)| !(0.0..=1.0).contains(p)) {
             Some((field, p)) => Err(bad(field, format!("is a chance, from 0 to 1, not {p}"))),
             None => Ok(dist),
@@ -253,8 +266,8 @@ fn colour(rng: &mut Rng, dist: &Distribution) -> Colour {
 
 fn object(rng: &mut Rng, kind: ObjectKind, dist: &Distribution) -> Object {
     let (colour, material) = match kind {
-        ObjectKind::Basketball => (if rng.chance(0.7) { Colour::Orange } else { colour(rng, dist) }, Material::Rubber),
-        ObjectKind::RubberDuck => (if rng.chance(0.6) { Colour::Yellow } else { colour(rng, dist) }, Material::Rubber),
+        ObjectKind::Basketball => (if rng.chance(0.7 * dist.usual_colours) { Colour::Orange } else { colour(rng, dist) }, Material::Rubber),
+        ObjectKind::RubberDuck => (if rng.chance(0.6 * dist.usual_colours) { Colour::Yellow } else { colour(rng, dist) }, Material::Rubber),
         _ => (colour(rng, dist), rng.pick(&Material::ALL)),
     };
     Object { kind, colour, size: rng.pick(&Size::ALL), material, position: [0.0, 0.0], velocity: [0.0, 0.0], spin: 0.0, avatar: None }
@@ -463,6 +476,22 @@ mod tests {
             assert_eq!(a.fixtures, b.fixtures, "seed {seed}");
         }
         assert!(medium > 60, "only {medium} of 200 lone objects opened on a medium shot");
+    }
+
+    #[test]
+    fn without_usual_colours_basketballs_and_ducks_take_any_colour() {
+        let plain = Distribution { kinds: [0.0, 1.0, 0.0, 1.0], ..Distribution::default() };
+        let any = Distribution { usual_colours: 0.0, ..plain.clone() };
+        let usual = |d: &Distribution| {
+            let objects: Vec<Object> = (0..300).flat_map(|seed| sample(seed, d).objects).filter(|o| o.kind != ObjectKind::Avatar).collect();
+            let usual = objects
+                .iter()
+                .filter(|o| (o.kind, o.colour) == (ObjectKind::Basketball, Colour::Orange) || (o.kind, o.colour) == (ObjectKind::RubberDuck, Colour::Yellow));
+            usual.count() as f64 / objects.len() as f64
+        };
+        // 65% + 35% / 11 ≈ 68% usually; 1 / 11 ≈ 9% without.
+        assert!(usual(&plain) > 0.55, "{}", usual(&plain));
+        assert!(usual(&any) < 0.15, "{}", usual(&any));
     }
 
     #[test]
