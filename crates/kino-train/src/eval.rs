@@ -17,7 +17,7 @@
 //! | multi-shot | the tracked object's mean colour (RGB distance) and area (relative) in shot 1 against shot 2, and whether the judge reads the same set of colours in both |
 //! | distribution | Fréchet distance between judge features of generated and real clips; the ceiling column compares the real clips with renders of other held-out scenes |
 
-mod cases;
+pub(crate) mod cases;
 mod frechet;
 mod sync;
 mod track;

@@ -515,20 +515,36 @@ impl Task for JudgeTask {
 
     fn evaluate(&self, model: &Judge, clips: &[Clip], device: &Device, _out: &Path, _step: usize) -> anyhow::Result<Vec<(String, f64)>> {
         let truths: Vec<Truth> = clips.iter().map(Truth::of_clip).collect();
-        let verdicts = judge(model, clips_input(clips, device)?)?;
-        let scores = score(&verdicts.predicted, &truths);
-        let mut metrics: Vec<(String, f64)> =
-            HEADS.iter().zip(scores).filter(|(_, (_, n))| *n > 0).map(|(name, (right, n))| (format!("{name}_acc"), right as f64 / n as f64)).collect();
-        let (right, n) = total_score(scores);
-        metrics.push(("mean_acc".into(), right as f64 / n.max(1) as f64));
-        // A set is right only when every yes/no in it is: the share of right yes/no answers
-        // shows a presence head's progress before whole sets come out right.
-        for h in (0..HEADS.len()).filter(|&h| HEAD_KINDS[h] == HeadKind::Presence) {
-            let wrong: u32 = verdicts.predicted.iter().zip(&truths).filter_map(|(p, t)| t.labels()[h].map(|l| (p[h] ^ l).count_ones())).sum();
-            metrics.push((format!("{}_per_class_acc", HEADS[h]), 1.0 - f64::from(wrong) / (HEAD_CLASSES[h] * clips.len()) as f64));
-        }
+        let mut metrics = accuracies("", &judge(model, clips_input(clips, device)?)?.predicted, &truths);
+        // The real renders of `kino-train eval`'s cases (first window), whose accuracy decides
+        // whether its verdicts count: new camera framings and recoloured ducks and basketballs.
+        let cases = crate::eval::cases::cases(EVAL_CASES)?;
+        let frames: Vec<Vec<&[u8]>> = cases.iter().map(|c| c.real.frames.iter().take(crate::data::FRAMES).map(|f| f.rgb.as_slice()).collect()).collect();
+        let truths: Vec<Truth> = cases.iter().map(|c| c.truth).collect();
+        metrics.extend(accuracies("eval_cases_", &judge(model, judge_input(&frames, device)?)?.predicted, &truths));
         Ok(metrics)
     }
+}
+
+/// Evaluation cases whose real renders the judge is scored on while it trains (as many as
+/// `kino-train eval --prompts 48` uses).
+const EVAL_CASES: usize = 48;
+
+/// Per head and over all heads, the share of `predicted` answers that `truths` bear out, each
+/// metric's name starting with `prefix`.
+fn accuracies(prefix: &str, predicted: &[[usize; 5]], truths: &[Truth]) -> Vec<(String, f64)> {
+    let scores = score(predicted, truths);
+    let mut metrics: Vec<(String, f64)> =
+        HEADS.iter().zip(scores).filter(|(_, (_, n))| *n > 0).map(|(name, (right, n))| (format!("{prefix}{name}_acc"), right as f64 / n as f64)).collect();
+    let (right, n) = total_score(scores);
+    metrics.push((format!("{prefix}mean_acc"), right as f64 / n.max(1) as f64));
+    // A set is right only when every yes/no in it is: the share of right yes/no answers
+    // shows a presence head's progress before whole sets come out right.
+    for h in (0..HEADS.len()).filter(|&h| HEAD_KINDS[h] == HeadKind::Presence) {
+        let wrong: u32 = predicted.iter().zip(truths).filter_map(|(p, t)| t.labels()[h].map(|l| (p[h] ^ l).count_ones())).sum();
+        metrics.push((format!("{prefix}{}_per_class_acc", HEADS[h]), 1.0 - f64::from(wrong) / (HEAD_CLASSES[h] * truths.len()) as f64));
+    }
+    metrics
 }
 
 /// A trained judge from `dir`: a `kino-train judge` checkpoint (its config from `state.json`),
@@ -693,6 +709,22 @@ mod tests {
         assert!(loss(HeadKind::Presence, &[None, Some(0b10)]).expect("one label") > 9.9, "both wrong");
         assert!(loss(HeadKind::Class, &[None, None]).is_none());
         assert!(loss(HeadKind::Presence, &[None, None]).is_none());
+    }
+
+    #[test]
+    fn accuracies_count_right_answers_per_head_and_set_bits() {
+        let truths: Vec<Truth> = [11, 12].iter().map(|&seed| Truth::of_clip(&crate::data::clip(seed).expect("renders"))).collect();
+        let right: Vec<[usize; 5]> = truths.iter().map(|t| t.labels().map(|l| l.unwrap_or(0))).collect();
+        let metric = |m: &[(String, f64)], name: &str| m.iter().find(|(n, _)| n == name).map(|(_, v)| *v);
+        let all = accuracies("x_", &right, &truths);
+        assert_eq!(metric(&all, "x_mean_acc"), Some(1.0));
+        assert_eq!(metric(&all, "x_colour_per_class_acc"), Some(1.0));
+        let mut one_wrong = right.clone();
+        one_wrong[0][1] ^= 1; // one colour named or missed wrongly in the first clip
+        let some = accuracies("x_", &one_wrong, &truths);
+        assert_eq!(metric(&some, "x_colour_acc"), Some(0.5));
+        assert_eq!(metric(&some, "x_colour_per_class_acc"), Some(1.0 - 1.0 / (2.0 * Colour::ALL.len() as f64)));
+        assert!(metric(&some, "x_mean_acc").expect("mean") < 1.0);
     }
 
     #[test]
