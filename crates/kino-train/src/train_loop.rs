@@ -22,9 +22,10 @@ pub struct TrainArgs {
     /// Checkpoint folder (created; resumed from when it holds a checkpoint).
     #[arg(long, env = "KINO_TRAIN_OUT")]
     pub out: PathBuf,
-    /// Train until this many optimiser steps in total (a resumed run counts its earlier steps).
-    #[arg(long, default_value_t = 1000)]
-    pub steps: usize,
+    /// Train until this many optimiser steps in total (a resumed run counts its earlier steps);
+    /// 1000 unless given, and no limit for a `--minutes` run unless given.
+    #[arg(long)]
+    pub steps: Option<usize>,
     /// Clips per step.
     #[arg(long, default_value_t = 4)]
     pub batch: usize,
@@ -88,6 +89,9 @@ pub struct TrainArgs {
     pub overfit: bool,
 }
 
+/// Steps of a run given neither `--steps` nor `--minutes`.
+pub const DEFAULT_STEPS: usize = 1000;
+
 /// `--minutes`: a finite number above 0, refused before anything is loaded or written.
 fn positive_minutes(text: &str) -> Result<f64, String> {
     match text.parse::<f64>() {
@@ -125,7 +129,8 @@ impl TrainArgs {
     /// then constant, or a cosine down to `final_lr` at step `steps`.
     pub fn learning_rate(&self, step: usize) -> f64 {
         let warmup = self.warmup.max(1);
-        let progress = step.saturating_sub(warmup) as f64 / self.steps.saturating_sub(warmup).max(1) as f64;
+        let steps = self.step_cap().unwrap_or(DEFAULT_STEPS);
+        let progress = step.saturating_sub(warmup) as f64 / steps.saturating_sub(warmup).max(1) as f64;
         self.rate_at(step, progress)
     }
 
@@ -149,9 +154,16 @@ impl TrainArgs {
         last + (self.lr - last) * 0.5 * (1.0 + (std::f64::consts::PI * progress).cos())
     }
 
+    /// The step count that ends the run: `--steps`, else [`DEFAULT_STEPS`] unless the run is
+    /// timed (a `--minutes` run that stopped at a default step count, an hour early, lost a
+    /// lent machine's time).
+    pub fn step_cap(&self) -> Option<usize> {
+        self.steps.or(self.minutes.is_none().then_some(DEFAULT_STEPS))
+    }
+
     /// Whether this run is over after `step` steps and `seconds` of it.
     fn done(&self, step: usize, seconds: f64) -> bool {
-        step >= self.steps || self.minutes.is_some_and(|m| seconds >= m * 60.0)
+        self.step_cap().is_some_and(|cap| step >= cap) || self.minutes.is_some_and(|m| seconds >= m * 60.0)
     }
 }
 
@@ -267,8 +279,12 @@ pub fn train<T: Task>(task: &T, args: &TrainArgs) -> anyhow::Result<T::Model> {
         })
         .context("opening loss.csv")?;
 
-    let bar = ProgressBar::new(args.steps as u64).with_position(state.step.min(args.steps) as u64);
-    bar.set_style(ProgressStyle::with_template("{prefix} {bar:30} {pos}/{len} [{elapsed_precise}<{eta_precise}] {msg}")?);
+    // Over the steps, or over the seconds of a timed run without a step count.
+    let (bar, template) = match args.step_cap() {
+        Some(cap) => (ProgressBar::new(cap as u64).with_position(state.step.min(cap) as u64), "{prefix} {bar:30} {pos}/{len}"),
+        None => (ProgressBar::new((args.minutes.unwrap_or(0.0) * 60.0) as u64), "{prefix} {bar:30}"),
+    };
+    bar.set_style(ProgressStyle::with_template(&format!("{template} [{{elapsed_precise}}<{{eta_precise}}] {{msg}}"))?);
     bar.set_prefix(T::NAME);
     let started = Instant::now();
     let train_seconds_before = state.train_seconds;
@@ -300,8 +316,8 @@ pub fn train<T: Task>(task: &T, args: &TrainArgs) -> anyhow::Result<T::Model> {
         let elapsed = started.elapsed().as_secs_f64();
         state.train_seconds = train_seconds_before + elapsed;
         let shown: Vec<String> = metrics.iter().map(|(k, v)| format!("{k} {v:.4}")).collect();
-        bar.set_message(format!("loss {loss_value:.4} {} | {:.2} clips/s", shown.join(" "), clips_this_run as f64 / elapsed));
-        bar.set_position(state.step as u64);
+        bar.set_message(format!("step {} loss {loss_value:.4} {} | {:.2} clips/s", state.step, shown.join(" "), clips_this_run as f64 / elapsed));
+        bar.set_position(if args.step_cap().is_some() { state.step as u64 } else { elapsed as u64 });
         writeln!(log, "{},{},{:.1},{loss_value}", state.step, state.next_seed, state.train_seconds)?;
         let last = args.done(state.step, elapsed);
         if state.step.is_multiple_of(10) || last {
@@ -470,6 +486,12 @@ mod tests {
         assert!(a.done(100, 600.0));
         // The step count (1050 here) still caps a timed run.
         assert!(a.done(1050, 1.0));
+        // Without --steps a timed run has no step count: only its minutes end it.
+        let timed = Cli::parse_from(["test", "--out", "x", "--minutes", "10"]).train;
+        assert_eq!(timed.step_cap(), None);
+        assert!(!timed.done(DEFAULT_STEPS * 50, 599.0));
+        assert!(timed.done(1, 600.0));
+        assert_eq!(Cli::parse_from(["test", "--out", "x"]).train.step_cap(), Some(DEFAULT_STEPS));
         // Without --minutes the rate follows the steps and time does not end the run.
         let b = args(&["--final-lr", "1e-5"]);
         assert_eq!(b.timed_learning_rate(550, 1e6), b.learning_rate(550));
