@@ -33,6 +33,7 @@
 //! 19 clips/s for rendering plus the training step, so 45 minutes see about 50 000 clips.
 
 use std::path::Path;
+use std::sync::OnceLock;
 
 use anyhow::Context;
 use burn::module::Module;
@@ -473,6 +474,30 @@ fn head_loss(kind: HeadKind, logits: Tensor<2>, labels: &[Option<usize>], device
 /// Trains the judge (see the module docs).
 pub struct JudgeTask {
     pub config: JudgeConfig,
+    /// The evaluation cases' real renders and truths, rendered at the first evaluation and
+    /// kept (every evaluation, and the moving average's beside it, reads the same ones).
+    eval_cases: OnceLock<RealCases>,
+}
+
+/// Per case of `kino-train eval`: the RGB frames of its real render's first window, and its truth.
+struct RealCases {
+    frames: Vec<Vec<Vec<u8>>>,
+    truths: Vec<Truth>,
+}
+
+impl JudgeTask {
+    pub fn new(config: JudgeConfig) -> Self {
+        JudgeTask { config, eval_cases: OnceLock::new() }
+    }
+
+    fn eval_cases(&self) -> anyhow::Result<&RealCases> {
+        if let Some(cases) = self.eval_cases.get() {
+            return Ok(cases);
+        }
+        let cases = crate::eval::cases::cases(EVAL_CASES)?;
+        let frames = cases.iter().map(|c| c.real.frames.iter().take(crate::data::FRAMES).map(|f| f.rgb.clone()).collect()).collect();
+        Ok(self.eval_cases.get_or_init(|| RealCases { frames, truths: cases.iter().map(|c| c.truth).collect() }))
+    }
 }
 
 /// The judge's weights file in a released folder.
@@ -518,10 +543,9 @@ impl Task for JudgeTask {
         let mut metrics = accuracies("", &judge(model, clips_input(clips, device)?)?.predicted, &truths);
         // The real renders of `kino-train eval`'s cases (first window), whose accuracy decides
         // whether its verdicts count: new camera framings and recoloured ducks and basketballs.
-        let cases = crate::eval::cases::cases(EVAL_CASES)?;
-        let frames: Vec<Vec<&[u8]>> = cases.iter().map(|c| c.real.frames.iter().take(crate::data::FRAMES).map(|f| f.rgb.as_slice()).collect()).collect();
-        let truths: Vec<Truth> = cases.iter().map(|c| c.truth).collect();
-        metrics.extend(accuracies("eval_cases_", &judge(model, judge_input(&frames, device)?)?.predicted, &truths));
+        let cases = self.eval_cases()?;
+        let frames: Vec<Vec<&[u8]>> = cases.frames.iter().map(|clip| clip.iter().map(Vec::as_slice).collect()).collect();
+        metrics.extend(accuracies("eval_cases_", &judge(model, judge_input(&frames, device)?)?.predicted, &cases.truths));
         Ok(metrics)
     }
 }

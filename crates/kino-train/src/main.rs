@@ -117,7 +117,7 @@ fn main() -> anyhow::Result<()> {
             train_loop::train(&teacher::TeacherTask::new(&parts, &train.device()?)?, &train)?;
         }
         Command::Judge { train } => {
-            train_loop::train(&judge::JudgeTask { config: judge::JudgeConfig::default() }, &train)?;
+            train_loop::train(&judge::JudgeTask::new(judge::JudgeConfig::default()), &train)?;
         }
         Command::Eval { args } => eval::run(&args)?,
         Command::Export { args } => export::export(&args)?,

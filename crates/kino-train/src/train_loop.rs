@@ -129,7 +129,7 @@ impl TrainArgs {
     /// then constant, or a cosine down to `final_lr` at step `steps`.
     pub fn learning_rate(&self, step: usize) -> f64 {
         let warmup = self.warmup.max(1);
-        let steps = self.step_cap().unwrap_or(DEFAULT_STEPS);
+        let steps = self.steps.unwrap_or(DEFAULT_STEPS);
         let progress = step.saturating_sub(warmup) as f64 / steps.saturating_sub(warmup).max(1) as f64;
         self.rate_at(step, progress)
     }
@@ -280,7 +280,8 @@ pub fn train<T: Task>(task: &T, args: &TrainArgs) -> anyhow::Result<T::Model> {
         .context("opening loss.csv")?;
 
     // Over the steps, or over the seconds of a timed run without a step count.
-    let (bar, template) = match args.step_cap() {
+    let step_cap = args.step_cap();
+    let (bar, template) = match step_cap {
         Some(cap) => (ProgressBar::new(cap as u64).with_position(state.step.min(cap) as u64), "{prefix} {bar:30} {pos}/{len}"),
         None => (ProgressBar::new((args.minutes.unwrap_or(0.0) * 60.0) as u64), "{prefix} {bar:30}"),
     };
@@ -317,7 +318,7 @@ pub fn train<T: Task>(task: &T, args: &TrainArgs) -> anyhow::Result<T::Model> {
         state.train_seconds = train_seconds_before + elapsed;
         let shown: Vec<String> = metrics.iter().map(|(k, v)| format!("{k} {v:.4}")).collect();
         bar.set_message(format!("step {} loss {loss_value:.4} {} | {:.2} clips/s", state.step, shown.join(" "), clips_this_run as f64 / elapsed));
-        bar.set_position(if args.step_cap().is_some() { state.step as u64 } else { elapsed as u64 });
+        bar.set_position(if step_cap.is_some() { state.step as u64 } else { elapsed as u64 });
         writeln!(log, "{},{},{:.1},{loss_value}", state.step, state.next_seed, state.train_seconds)?;
         let last = args.done(state.step, elapsed);
         if state.step.is_multiple_of(10) || last {
