@@ -150,8 +150,8 @@ pub struct Physics {
     pub falling: (usize, usize),
     /// Rebounds (vertical velocity flipping upward) near the lowest part of the track.
     pub rebounds: (usize, usize),
-    /// Frames of the rebounds (the visual contacts).
-    pub contacts: Vec<usize>,
+    /// When the rebounds touch the surface, in frames (fractional: see [`contact_time`]).
+    pub contacts: Vec<f64>,
 }
 
 /// The physics checks of `track`, with moves above `bound` pixels per frame counted as jumps.
@@ -180,10 +180,29 @@ pub fn physics(track: &[Option<Sighting>], bound: f64) -> Physics {
         if down > REBOUND_SPEED && up < -REBOUND_SPEED {
             out.rebounds.1 += 1;
             out.rebounds.0 += usize::from(b.y >= lowest - r.max(2.0).max(0.15 * (lowest - highest)));
-            out.contacts.push(t);
+            out.contacts.push(contact_time(track, t));
         }
     }
     out
+}
+
+/// When a rebound whose lowest sighting is frame `t` touched the surface, in frames.
+///
+/// The lowest frame alone is up to half a frame (42 ms at 12 fps) from the contact, on either
+/// side. With two sightings on each side, the line through the two frames before `t` and the
+/// line through the two frames after it meet at the contact (gravity bends both the same way,
+/// so their errors cancel to first order); without them, or where the lines do not meet
+/// within a frame of `t`, it is `t`.
+pub fn contact_time(track: &[Option<Sighting>], t: usize) -> f64 {
+    let y = |i: Option<usize>| i.and_then(|i| track.get(i).copied().flatten()).map(|s| s.y);
+    let (Some(a0), Some(a1), Some(c1), Some(c2)) = (y(t.checked_sub(2)), y(t.checked_sub(1)), y(Some(t + 1)), y(Some(t + 2))) else { return t as f64 };
+    let (down, up) = (a1 - a0, c2 - c1);
+    if down <= 0.0 || up >= 0.0 {
+        return t as f64;
+    }
+    // a1 + down * (o + 1) = c1 + up * (o - 1), with o the contact's offset from frame t:
+    let offset = (c1 - a1 - down - up) / (down - up);
+    if offset.abs() <= 1.0 { t as f64 + offset } else { t as f64 }
 }
 
 /// The `q` quantile (0 to 1) of `values` (nearest rank); `None` when empty.
@@ -242,7 +261,8 @@ mod tests {
         let p = physics(&good, 6.0);
         assert_eq!(p.jumps, (11, 11));
         assert_eq!(p.rebounds, (1, 1));
-        assert_eq!(p.contacts, vec![6]);
+        assert_eq!(p.contacts.len(), 1);
+        assert!((p.contacts[0] - 6.0).abs() <= 1.0, "{:?}", p.contacts);
         assert_eq!(p.falling.0, p.falling.1, "{p:?}");
         let mut bad = good.clone();
         bad[3] = Some(Sighting { x: 28.0, y: 2.0, area: 12, rgb: [0.0; 3] });
@@ -253,6 +273,30 @@ mod tests {
         let floaty: Vec<Option<Sighting>> =
             [2.0, 4.0, 6.0, 4.0, 2.0, 4.0, 8.0, 14.0, 20.0, 26.0].iter().map(|&y| Some(Sighting { x: 10.0, y, area: 4, rgb: [0.0; 3] })).collect();
         assert_eq!(physics(&floaty, 10.0).rebounds, (0, 1));
+    }
+
+    #[test]
+    fn a_contact_between_frames_is_placed_between_them() {
+        // Dropped from y = 2 at 1.2 px/frame², it lands on y = 30 at frame 6.83 and rebounds
+        // with 0.7 of its speed; the lowest sighting is frame 7.
+        let (g, floor) = (1.2f64, 30.0);
+        let land = (2.0 * (floor - 2.0) / g).sqrt();
+        let rebound = 0.7 * g * land;
+        let ys: Vec<f64> = (0..12)
+            .map(|f| {
+                let s = f as f64;
+                if s <= land { 2.0 + 0.5 * g * s * s } else { floor - rebound * (s - land) + 0.5 * g * (s - land).powi(2) }
+            })
+            .collect();
+        let track: Vec<Option<Sighting>> = ys.iter().map(|&y| Some(Sighting { x: 10.0, y, area: 12, rgb: [0.0; 3] })).collect();
+        let p = physics(&track, 40.0);
+        assert_eq!(p.contacts.len(), 1, "{ys:?}");
+        assert!((p.contacts[0] - land).abs() < 0.15, "contact at {} for a landing at {land}", p.contacts[0]);
+        // Without two sightings on each side the lowest frame stands.
+        let mut gappy = track.clone();
+        gappy[9] = None;
+        assert_eq!(contact_time(&gappy, 7), 7.0);
+        assert_eq!(contact_time(&track[..9], 7), 7.0);
     }
 
     #[test]
