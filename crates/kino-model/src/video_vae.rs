@@ -160,7 +160,8 @@ pub struct VideoVaeOutput {
     pub mse: Tensor<1>,
     /// KL of the posterior, `[1]`.
     pub kl: Tensor<1>,
-    /// The detail-weighted squared error plus `kl_weight * kl`, `[1]`.
+    /// The detail-weighted error (squared unless asked otherwise, see [`ErrorNorm`]) plus
+    /// `kl_weight * kl`, `[1]`.
     pub loss: Tensor<1>,
 }
 
@@ -206,23 +207,24 @@ impl VideoVae {
     /// # Shapes
     /// - `video`: `[batch, 3, frames, height, width]` in `[-1, 1]`
     pub fn forward(&self, video: Tensor<5>) -> Result<VideoVaeOutput, ShapeError> {
-        self.forward_weighted(video, None, false)
+        self.forward_weighted(video, None, false, ErrorNorm::Squared)
     }
 
     /// [`VideoVae::forward`] with the encoder frozen: no gradient reaches it, so training
     /// sharpens the decoder while the latents a generator was trained on stay as they are.
     pub fn forward_frozen_encoder(&self, video: Tensor<5>) -> Result<VideoVaeOutput, ShapeError> {
-        self.forward_weighted(video, None, true)
+        self.forward_weighted(video, None, true, ErrorNorm::Squared)
     }
 
-    /// A training step's forward pass: [`VideoVae::forward`], the encoder frozen or not, with
-    /// the squared error also weighed per pixel by `emphasis` when given (more inside the small
-    /// objects that even the detail weight leaves to a few hundredths of the loss).
+    /// A training step's forward pass: [`VideoVae::forward`], the encoder frozen or not, the
+    /// per-pixel error taken as `norm` says, and weighed per pixel by `emphasis` when given
+    /// (more inside the small objects that even the detail weight leaves to a few hundredths
+    /// of the loss).
     ///
     /// # Shapes
     /// - `video`: `[batch, 3, frames, height, width]` in `[-1, 1]`
     /// - `emphasis`: `[batch, 1, frames, height, width]`
-    pub fn forward_weighted(&self, video: Tensor<5>, emphasis: Option<Tensor<5>>, freeze_encoder: bool) -> Result<VideoVaeOutput, ShapeError> {
+    pub fn forward_weighted(&self, video: Tensor<5>, emphasis: Option<Tensor<5>>, freeze_encoder: bool, norm: ErrorNorm) -> Result<VideoVaeOutput, ShapeError> {
         if let Some(e) = &emphasis {
             let [b, _, t, h, w] = video.dims();
             ShapeError::check(e.dims() == [b, 1, t, h, w], "emphasis", || format!("[{b}, 1, {t}, {h}, {w}] (the video's, one channel)"), &e.dims())?;
@@ -238,8 +240,12 @@ impl VideoVae {
             self.encode(video.clone())?
         };
         let reconstruction = self.decoder.forward(posterior.sample());
-        let error = (reconstruction.clone() - video.clone()).powi_scalar(2);
-        let mse = error.clone().mean();
+        let difference = reconstruction.clone() - video.clone();
+        let mse = difference.clone().powi_scalar(2).mean();
+        let error = match norm {
+            ErrorNorm::Squared => difference.powi_scalar(2),
+            ErrorNorm::Absolute => difference.abs(),
+        };
         let detail = (video.clone() - upsample_nearest(block_means(video), TIME_COMPRESSION, SPACE_COMPRESSION)).abs().detach();
         let error = match emphasis {
             Some(e) => error * e.detach(),
@@ -250,6 +256,18 @@ impl VideoVae {
         let loss = weighted + kl.clone().mul_scalar(self.kl_weight);
         Ok(VideoVaeOutput { reconstruction, posterior, mse, kl, loss })
     }
+}
+
+/// How [`VideoVae::forward_weighted`] takes the per-pixel reconstruction error.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum ErrorNorm {
+    /// The squared error: its optimum is the mean of what the latent leaves uncertain, so a
+    /// small object whose place or outline is unsure comes out as a dark average smudge.
+    #[default]
+    Squared,
+    /// The absolute error: its optimum is the median, which keeps a colour that is there more
+    /// often than not instead of mixing it with the background and the outline.
+    Absolute,
 }
 
 #[derive(Module, Debug)]

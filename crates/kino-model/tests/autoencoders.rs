@@ -5,8 +5,8 @@
 
 use burn::tensor::{Device, Distribution, Tensor};
 use kino_model::audio_vae::{AudioVaeConfig, from_model_rate, to_model_rate};
-use kino_model::layers::{channels_to_space, space_to_channels};
-use kino_model::video_vae::VideoVaeConfig;
+use kino_model::layers::{channels_to_space, space_to_channels, upsample_nearest};
+use kino_model::video_vae::{ErrorNorm, SPACE_COMPRESSION, TIME_COMPRESSION, VideoVaeConfig, block_means};
 
 fn max_abs_diff<const D: usize>(a: Tensor<D>, b: Tensor<D>) -> f32 {
     (a - b).abs().max().into_scalar::<f32>()
@@ -35,12 +35,29 @@ fn video_vae_error_emphasis() {
     let device = Device::flex();
     let vae = VideoVaeConfig::tiny().init(&device);
     let video = Tensor::<5>::random([2, 3, 8, 16, 16], Distribution::Uniform(-1.0, 1.0), &device);
-    let out = vae.forward_weighted(video.clone(), Some(Tensor::zeros([2, 1, 8, 16, 16], &device)), false).expect("valid shapes");
+    let out = vae.forward_weighted(video.clone(), Some(Tensor::zeros([2, 1, 8, 16, 16], &device)), false, ErrorNorm::Absolute).expect("valid shapes");
     let kl_only = out.kl.mul_scalar(vae.kl_weight).into_scalar::<f32>();
     assert!((out.loss.into_scalar::<f32>() - kl_only).abs() <= 1e-6 * kl_only.abs().max(1.0));
     assert!(out.mse.into_scalar::<f32>() > 0.01, "the plain error is still reported");
-    let error = vae.forward_weighted(video, Some(Tensor::ones([2, 3, 8, 16, 16], &device)), true).expect_err("three channels");
+    let error = vae.forward_weighted(video, Some(Tensor::ones([2, 3, 8, 16, 16], &device)), true, ErrorNorm::Squared).expect_err("three channels");
     assert_eq!(error.found, vec![2, 3, 8, 16, 16]);
+}
+
+/// The absolute error is the detail-weighted mean of |reconstruction - video|, beside the
+/// same KL term; the reported mean squared error does not change with the norm.
+#[test]
+fn video_vae_absolute_error() {
+    let device = Device::flex();
+    let vae = VideoVaeConfig::tiny().init(&device);
+    let video = Tensor::<5>::random([2, 3, 8, 16, 16], Distribution::Uniform(-1.0, 1.0), &device);
+    let out = vae.forward_weighted(video.clone(), None, true, ErrorNorm::Absolute).expect("valid shape");
+    let detail = (video.clone() - upsample_nearest(block_means(video.clone()), TIME_COMPRESSION, SPACE_COMPRESSION)).abs();
+    let expected = ((out.reconstruction.clone() - video.clone()).abs() * detail.mul_scalar(vae.detail_weight).add_scalar(1.0)).mean();
+    let expected = expected.into_scalar::<f32>() + out.kl.clone().mul_scalar(vae.kl_weight).into_scalar::<f32>();
+    let got = out.loss.into_scalar::<f32>();
+    assert!((got - expected).abs() <= 1e-4 * expected.abs(), "{got} against {expected}");
+    let mse = (out.reconstruction - video).powi_scalar(2).mean().into_scalar::<f32>();
+    assert!((out.mse.into_scalar::<f32>() - mse).abs() <= 1e-6);
 }
 
 #[test]

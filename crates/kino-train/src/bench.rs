@@ -8,7 +8,7 @@ use burn::optim::{AdamWConfig, GradientsParams};
 use burn::tensor::Device;
 use kino_model::audio_vae::AudioVaeConfig;
 use kino_model::pipeline::{Pipeline, Request};
-use kino_model::video_vae::VideoVaeConfig;
+use kino_model::video_vae::{ErrorNorm, VideoVaeConfig};
 
 use crate::data::ClipStream;
 use crate::train_loop::Task;
@@ -79,7 +79,11 @@ pub fn run(args: &BenchArgs) -> anyhow::Result<()> {
         pipeline.generate(&Request::new("a red rubber ball bounces twice on a wooden floor", seed), &mut |_| ())?;
     }
     let per_clip = started.elapsed().as_secs_f64() / args.clips as f64;
-    let vae = training_speed(&crate::vae::VaeTask { config: VideoVaeConfig::vae_64(), freeze_encoder: false, object_weight: 0.0 }, 4, args.steps)?;
+    let vae = training_speed(
+        &crate::vae::VaeTask { config: VideoVaeConfig::vae_64(), freeze_encoder: false, object_weight: 0.0, error: ErrorNorm::Squared },
+        4,
+        args.steps,
+    )?;
     let audio = training_speed(&crate::audio::AudioTask { config: AudioVaeConfig::audio_64() }, 8, args.steps)?;
     println!("| what | on this CPU ({} threads) |", std::thread::available_parallelism().map_or(1, usize::from));
     println!("|---|---|");

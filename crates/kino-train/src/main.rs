@@ -30,7 +30,7 @@ mod vae;
 
 use clap::{Parser, Subcommand};
 use kino_model::audio_vae::AudioVaeConfig;
-use kino_model::video_vae::VideoVaeConfig;
+use kino_model::video_vae::{ErrorNorm, VideoVaeConfig};
 
 #[derive(Debug, Parser)]
 #[command(name = "kino-train", about = "Train Kino's models on kino-world clips")]
@@ -53,6 +53,10 @@ enum Command {
         /// plain error barely sees (0: off).
         #[arg(long, default_value_t = 0.0)]
         object_weight: f64,
+        /// The per-pixel error trained on: `squared`, or `absolute`, whose optimum keeps a
+        /// small object's colour where the squared error's mean turns it into a dark smudge.
+        #[arg(long, default_value = "squared", value_parser = error_norm)]
+        error: ErrorNorm,
     },
     /// The audio autoencoder (1D conv VAE aligned with the video latents).
     Audio {
@@ -105,9 +109,9 @@ enum Command {
 
 fn main() -> anyhow::Result<()> {
     match Cli::parse().command {
-        Command::Vae { train, freeze_encoder, object_weight } => {
+        Command::Vae { train, freeze_encoder, object_weight, error } => {
             anyhow::ensure!(object_weight.is_finite() && object_weight >= 0.0, "--object-weight must be a number of at least 0, not {object_weight}");
-            train_loop::train(&vae::VaeTask { config: VideoVaeConfig::vae_64(), freeze_encoder, object_weight }, &train)?;
+            train_loop::train(&vae::VaeTask { config: VideoVaeConfig::vae_64(), freeze_encoder, object_weight, error }, &train)?;
         }
         Command::Audio { train } => {
             train_loop::train(&audio::AudioTask { config: AudioVaeConfig::audio_64() }, &train)?;
@@ -136,4 +140,26 @@ fn main() -> anyhow::Result<()> {
         }
     }
     Ok(())
+}
+
+/// `--error`: how `kino-train vae` takes the per-pixel error.
+fn error_norm(name: &str) -> Result<ErrorNorm, String> {
+    match name {
+        "squared" => Ok(ErrorNorm::Squared),
+        "absolute" => Ok(ErrorNorm::Absolute),
+        _ => Err(format!("`{name}` is no error: use `squared` or `absolute`")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::expect_used)]
+
+    #[test]
+    fn the_error_is_named_squared_or_absolute() {
+        assert_eq!(super::error_norm("absolute"), Ok(super::ErrorNorm::Absolute));
+        assert_eq!(super::error_norm("squared"), Ok(super::ErrorNorm::Squared));
+        let refused = super::error_norm("l1").expect_err("unknown");
+        assert!(refused.contains("`l1`") && refused.contains("absolute"), "{refused}");
+    }
 }

@@ -1,4 +1,5 @@
-//! `kino-train vae`: the video autoencoder, on MSE + a small KL term. Held-out metrics: PSNR of
+//! `kino-train vae`: the video autoencoder, on the detail-weighted squared (or, with `--error
+//! absolute`, absolute) error + a small KL term. Held-out metrics: PSNR of
 //! the reconstruction from the posterior mean (8-bit scale), over whole frames and inside the
 //! labelled objects' boxes (`object_psnr_db`), and a contact sheet
 //! (`recon-STEP.png`: originals on the odd rows, reconstructions on the even ones).
@@ -11,7 +12,7 @@
 use std::path::Path;
 
 use burn::tensor::{Device, Tensor, TensorData};
-use kino_model::video_vae::{VideoVae, VideoVaeConfig};
+use kino_model::video_vae::{ErrorNorm, VideoVae, VideoVaeConfig};
 use kino_world::Clip;
 
 use crate::data::{frames_of, video_tensor};
@@ -21,8 +22,10 @@ pub struct VaeTask {
     pub config: VideoVaeConfig,
     /// Train the decoder only (see [`VideoVae::forward_frozen_encoder`]).
     pub freeze_encoder: bool,
-    /// Extra weight of the squared error inside labelled objects (see [`object_emphasis`]).
+    /// Extra weight of the error inside labelled objects (see [`object_emphasis`]).
     pub object_weight: f64,
+    /// How the per-pixel error is taken.
+    pub error: ErrorNorm,
 }
 
 /// Per clip, frame and pixel: `1 + weight` inside a visible labelled object's box, grown by a
@@ -68,7 +71,7 @@ impl Task for VaeTask {
     fn loss(&self, model: &VideoVae, clips: &[Clip], device: &Device) -> anyhow::Result<(Tensor<1>, Vec<(&'static str, f64)>)> {
         let video = video_tensor(clips, device);
         let emphasis = (self.object_weight > 0.0).then(|| object_emphasis(clips, self.object_weight, device));
-        let out = model.forward_weighted(video, emphasis, self.freeze_encoder)?;
+        let out = model.forward_weighted(video, emphasis, self.freeze_encoder, self.error)?;
         let mse = f64::from(out.mse.into_scalar::<f32>());
         Ok((out.loss, vec![("psnr", psnr(mse))]))
     }
