@@ -259,11 +259,10 @@ impl VideoVae {
 }
 
 /// How [`VideoVae::forward_weighted`] takes the per-pixel reconstruction error.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ErrorNorm {
     /// The squared error: its optimum is the mean of what the latent leaves uncertain, so a
     /// small object whose place or outline is unsure comes out as a dark average smudge.
-    #[default]
     Squared,
     /// The absolute error: its optimum is the median, which keeps a colour that is there more
     /// often than not instead of mixing it with the background and the outline.
