@@ -31,8 +31,8 @@
 //!
 //! The sets are read in agreement with the count head ([`agree_with_count`]): one to `n`
 //! colours and moving kinds for `n` moving objects. Alone, the colour head said no to every
-//! colour for a third of the eval's real renders; read with the count, the committed judge is
-//! right on 17 of their 48 colour sets instead of 14, and on 30 kind sets instead of 28.
+//! colour for a third of the eval's real renders; read with the count, judge version 2 is right
+//! on 17 of their 48 colour sets instead of 14, and on 30 kind sets instead of 28.
 //!
 //! Speed (release build, flex CPU backend, batch 16, two render threads on two cores): 16 to
 //! 19 clips/s for rendering plus the training step, so 45 minutes see about 50 000 clips.
