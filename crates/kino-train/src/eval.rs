@@ -219,12 +219,8 @@ pub fn run(args: &EvalArgs) -> anyhow::Result<()> {
     });
     print_table(&table);
     if !trusted {
-        let untrusted: Vec<String> = HEADS
-            .iter()
-            .zip(head_accuracy)
-            .filter(|(_, a)| !a.is_some_and(|a| a >= JUDGE_TRUSTED))
-            .map(|(name, a)| format!("{name} {:.0}%", a.unwrap_or(0.0) * 100.0))
-            .collect();
+        let untrusted: Vec<String> =
+            (0..HEADS.len()).filter(|&h| !heads_trusted[h]).map(|h| format!("{} {:.0}%", HEADS[h], head_accuracy[h].unwrap_or(0.0) * 100.0)).collect();
         eprintln!(
             "warning: the judge is right on {:.0}% of the real renders (below {:.0}%): its verdicts on {} do not count; train it longer with `kino-train judge`",
             judge_accuracy.unwrap_or(0.0) * 100.0,

@@ -261,8 +261,9 @@ mod tests {
         let p = physics(&good, 6.0);
         assert_eq!(p.jumps, (11, 11));
         assert_eq!(p.rebounds, (1, 1));
+        // Falling 4.5 px/frame into frame 6 and rising 2 after frame 7: the lines meet at 6 - 4/6.5.
         assert_eq!(p.contacts.len(), 1);
-        assert!((p.contacts[0] - 6.0).abs() <= 1.0, "{:?}", p.contacts);
+        assert!((p.contacts[0] - (6.0 - 4.0 / 6.5)).abs() < 1e-9, "{:?}", p.contacts);
         assert_eq!(p.falling.0, p.falling.1, "{p:?}");
         let mut bad = good.clone();
         bad[3] = Some(Sighting { x: 28.0, y: 2.0, area: 12, rgb: [0.0; 3] });
