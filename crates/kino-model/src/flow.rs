@@ -83,12 +83,24 @@ pub fn per_clip_mean_one(weights: Tensor<5>) -> Tensor<5> {
 /// # Shapes
 /// - returns tensors of the shapes of `x0`
 pub fn velocity_errors(model: &Kino, x0: &JointLatents, noise: &JointLatents, t: Tensor<1>, cond: &Conditioning) -> Result<JointLatents, ShapeError> {
+    Ok(velocity_errors_reading(model, x0, noise, t, cond)?.0)
+}
+
+/// [`velocity_errors`], and the model's object reading logits ([`Kino::forward_reading`]).
+pub fn velocity_errors_reading(
+    model: &Kino,
+    x0: &JointLatents,
+    noise: &JointLatents,
+    t: Tensor<1>,
+    cond: &Conditioning,
+) -> Result<(JointLatents, Option<Tensor<3>>), ShapeError> {
     let xt = noised(x0, noise, &t);
-    let v = model.forward(&xt, t, cond)?;
-    Ok(JointLatents {
+    let (v, reading) = model.forward_reading(&xt, t, cond)?;
+    let errors = JointLatents {
         video: (v.video - (noise.video.clone() - x0.video.clone())).powi_scalar(2),
         audio: (v.audio - (noise.audio.clone() - x0.audio.clone())).powi_scalar(2),
-    })
+    };
+    Ok((errors, reading))
 }
 
 /// The rectified-flow loss at times `t` with noise `noise`; `video_weights` (from

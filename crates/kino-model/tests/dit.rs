@@ -84,6 +84,26 @@ fn forward_keeps_the_latent_shapes() {
 }
 
 #[test]
+fn the_object_reading_head_reads_every_video_token_and_leaves_the_velocity_as_it_was() {
+    let device = Device::flex();
+    let without = KinoConfig::tiny();
+    let model = perturbed(&without, &device);
+    let x = latents(&without, 2, &device);
+    let t = Tensor::<1>::from_data(TensorData::new(vec![0.3f32, 0.9], [2]), &device);
+    let cond = Conditioning::text(text(&without, 2, 5, &device));
+    let (v, reading) = model.forward_reading(&x, t.clone(), &cond).expect("valid shapes");
+    assert!(reading.is_none(), "no head configured");
+    assert_eq!(max_abs_diff(v.video.clone(), model.forward(&x, t.clone(), &cond).expect("valid shapes").video), 0.0);
+    // The same weights with a head: the velocity is unchanged, the head reads each video token.
+    let with = KinoConfig { object_reading: 7, ..without.clone() };
+    let mut headed = model.clone();
+    headed.object_reading = with.init(&device).object_reading;
+    let (w, reading) = headed.forward_reading(&x, t, &cond).expect("valid shapes");
+    assert_eq!(reading.expect("a head").dims(), [2, with.video_tokens(), 7]);
+    assert_eq!(max_abs_diff(v.video, w.video), 0.0);
+}
+
+#[test]
 fn fresh_model_predicts_zero_velocity() {
     // AdaLN-zero: output layers start at zero.
     let device = Device::flex();

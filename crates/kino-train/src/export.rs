@@ -58,11 +58,14 @@ pub fn export(args: &ExportArgs) -> anyhow::Result<()> {
         load_part(VideoVaeConfig::vae_64().init(&device), &args.vae, kino_model::pipeline::VIDEO_VAE_FILE)?
     };
     let audio_vae = load_part(AudioVaeConfig::audio_64().init(&device), &args.audio, kino_model::pipeline::AUDIO_VAE_FILE)?;
-    let generator = if args.ema {
+    let mut generator = if args.ema {
         load_averaged_part(teacher.model.init(&device), &args.teacher, "--ema")?
     } else {
         load_part(teacher.model.init(&device), &args.teacher, kino_model::pipeline::GENERATOR_FILE)?
     };
+    // The object reading head only trains the teacher (`kino-train teacher --object-reading`);
+    // generation never runs it.
+    generator.object_reading = None;
     if !Checkpoint::new(&args.teacher).exists() {
         // A released teacher was trained on the latents of its folder's encoder.
         let released = kino_model::weights::load(VideoVaeConfig::vae_64().init(&device), &args.teacher.join(kino_model::pipeline::VIDEO_VAE_FILE))?;
@@ -81,7 +84,7 @@ pub fn export(args: &ExportArgs) -> anyhow::Result<()> {
         name: args.name.clone(),
         video_vae: VideoVaeConfig::vae_64(),
         audio_vae: AudioVaeConfig::audio_64(),
-        generator: teacher.model.clone(),
+        generator: KinoConfig { object_reading: 0, ..teacher.model.clone() },
         video_scale: teacher.video_scale,
         audio_scale: teacher.audio_scale,
         width: world.width as usize,

@@ -24,6 +24,7 @@ mod eval;
 mod export;
 mod judge;
 mod pool;
+mod reading;
 mod teacher;
 mod train_loop;
 mod vae;

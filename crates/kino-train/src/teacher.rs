@@ -14,6 +14,8 @@
 //! by tinting the whole frame in the caption's colour (which also moves the object cells):
 //! `--contrast-backdrop W` adds W times the change of the backdrop cells' loss under the
 //! miscoloured captions, which a model that colours only the object leaves at 0.
+//! `--object-reading W` adds an auxiliary head on the middle block that names each video
+//! token's object, kind and colour ([`crate::reading`]), and W times its cross-entropy.
 //!
 //! Held-out metrics: the (unweighted) flow loss at fixed times (0.25, 0.5, 0.75) and fixed noise,
 //! the prompt gain (that loss without the prompt minus with it: how much the model reads the
@@ -24,6 +26,8 @@
 //! far recolouring the objects moves the clean latents there (`object_colour_signal`, the mean
 //! square: a model that read colours could gain about that much, less what the noisy latents
 //! already show; one that gains nothing of a large signal is blind to colour words),
+//! with a reading head the share of object tokens whose kind and colour it names at t = 0.25
+//! (the latents still show them) and at t = 0.75 (only the caption tells the colour),
 //! and a contact sheet of one clip sampled (Euler, 20 steps, guidance 3) for a held-out caption.
 
 use std::borrow::Cow;
@@ -46,6 +50,7 @@ use serde::{Deserialize, Serialize};
 use crate::checkpoint::load_part;
 use crate::data::{audio_waves, frames_of, video_tensor};
 use crate::pool::{LatentPool, POOL_CLIPS};
+use crate::reading;
 use crate::train_loop::Task;
 
 /// Where the frozen parts come from.
@@ -89,6 +94,11 @@ pub struct TeacherArgs {
     /// on noisy times, where the model must read the prompt to know what to draw.
     #[arg(long, default_value_t = 0.0, allow_negative_numbers = true)]
     pub time_mean: f64,
+    /// Weight of the object reading loss (`reading`): an auxiliary head on the middle block
+    /// names each video token's object, kind and colour, which at noisy times only the caption
+    /// tells; 0 leaves the head out.
+    #[arg(long, default_value_t = 0.0)]
+    pub object_reading: f64,
     /// Train on each rendered clip this many times on average: each step of `--batch` clips
     /// renders and encodes `--batch / --reuse` fresh ones and draws the rest from the latents of
     /// the last 2048 (new noise, noise time and caption each time). Encoding and rendering then
@@ -135,6 +145,9 @@ pub struct TeacherConfig {
     /// Centre of the training times' logit-normal (0: the middle of the path).
     #[serde(default)]
     pub time_mean: f64,
+    /// Weight of the object reading loss (0: no reading head).
+    #[serde(default)]
+    pub object_reading: f64,
 }
 
 pub struct TeacherTask {
@@ -215,6 +228,11 @@ impl TeacherTask {
         );
         anyhow::ensure!(args.time_mean.is_finite(), "--time-mean must be a number, not {}", args.time_mean);
         anyhow::ensure!(
+            args.object_reading.is_finite() && args.object_reading >= 0.0,
+            "--object-reading must be 0 or more (0 leaves the reading head out), not {}",
+            args.object_reading
+        );
+        anyhow::ensure!(
             args.sample_prompt.as_deref().is_none_or(|p| !p.trim().is_empty()),
             "--sample-prompt is empty: give the prompt of the clip to sample at each evaluation, or leave it out"
         );
@@ -234,7 +252,7 @@ impl TeacherTask {
         let (sv, sa) = (std(zv.reshape([b * c * t * h * w])), std(za.reshape([b * ac * af])));
         let round = |s: f64| (1.0 / s.max(1e-6) * 1000.0).round() / 1000.0;
         let config = TeacherConfig {
-            model: KinoConfig::teacher_64(),
+            model: KinoConfig { object_reading: if args.object_reading > 0.0 { reading::CLASSES } else { 0 }, ..KinoConfig::teacher_64() },
             video_scale: round(sv),
             audio_scale: round(sa),
             audio_weight: 1.0,
@@ -246,6 +264,7 @@ impl TeacherTask {
             contrast_from: if args.colour_contrast > 0.0 { args.contrast_from } else { 0.0 },
             contrast_backdrop: if args.colour_contrast > 0.0 { args.contrast_backdrop } else { 0.0 },
             time_mean: args.time_mean,
+            object_reading: args.object_reading,
         };
         eprintln!("latent std: video {sv:.4}, audio {sa:.4}");
         Ok(TeacherTask {
@@ -351,6 +370,13 @@ impl TeacherTask {
         Ok((self.latents(clips, device)?, self.text_states(&prompts, device, None)?))
     }
 
+    /// What each of the transformer's video tokens shows of `clips`' objects.
+    fn token_objects(&self, clips: &[Clip]) -> reading::TokenObjects {
+        use kino_model::video_vae::{SPACE_COMPRESSION, TIME_COMPRESSION};
+        let model = &self.config.model;
+        reading::TokenObjects::of(clips, model.video_grid(), TIME_COMPRESSION, SPACE_COMPRESSION * model.video_patch)
+    }
+
     /// Frames of a clip generated for `prompt` (Euler, `steps` steps, guidance `scale`).
     pub fn generate(&self, model: &Kino, prompt: &str, steps: usize, scale: f64, device: &Device) -> anyhow::Result<Vec<kino_world::Frame>> {
         let text = self.text.encode(&[prompt])?;
@@ -396,7 +422,8 @@ impl Task for TeacherTask {
         let contrasted = self.config.colour_contrast > 0.0;
         let cells = (self.config.object_weight > 0.0 || contrasted).then(|| object_cells(clips, latent_grid(&x0.video), device));
         let weights = self.video_weights(&x0.video, cells.as_ref());
-        let errors = flow::velocity_errors(model, &x0, &noise, t.clone(), &cond)?;
+        let (errors, reading) = flow::velocity_errors_reading(model, &x0, &noise, t.clone(), &cond)?;
+        let reading = reading.map(|logits| reading::reading_loss(logits, &self.token_objects(clips)));
         // The contrast: under the same captions with the objects' colours changed (the same
         // prompts dropped), the object cells' loss should be higher by COLOUR_MARGIN, for the
         // clips at times from `contrast_from` on.
@@ -413,6 +440,13 @@ impl Task for TeacherTask {
         };
         let loss = flow::FlowLoss::of(errors, self.config.audio_weight, weights);
         let mut shown = vec![("video", f64::from(loss.video.into_scalar::<f32>())), ("audio", f64::from(loss.audio.into_scalar::<f32>()))];
+        let flow_loss = match reading {
+            Some(reading) => {
+                shown.push(("reading", f64::from(reading.clone().into_scalar::<f32>())));
+                loss.loss + reading.mul_scalar(self.config.object_reading)
+            }
+            None => loss.loss,
+        };
         let total = match gap {
             Some((gap, backdrop_gap, late)) => {
                 let contrasted = late.clone().sum().into_scalar::<f32>().max(1.0);
@@ -420,9 +454,9 @@ impl Task for TeacherTask {
                 shown.push(("colour gap", over_late(gap.clone())));
                 shown.push(("backdrop gap", over_late(backdrop_gap.clone())));
                 let hinge = burn::tensor::activation::relu(gap.neg().add_scalar(COLOUR_MARGIN)) + backdrop_gap.abs().mul_scalar(self.config.contrast_backdrop);
-                loss.loss + (hinge * late).mean().mul_scalar(self.config.colour_contrast)
+                flow_loss + (hinge * late).mean().mul_scalar(self.config.colour_contrast)
             }
-            None => loss.loss,
+            None => flow_loss,
         };
         Ok((total, shown))
     }
@@ -463,6 +497,15 @@ impl Task for TeacherTask {
                 *self.colour_signal.get_or_init(|| signal)
             }
         };
+        // At t = 0.25 the noisy latents still show the objects' colours; at 0.75 where the
+        // objects are, hardly their colours: there only the caption tells.
+        let objects = self.token_objects(clips);
+        let read_at = |t: f64| -> anyhow::Result<Option<[f64; 2]>> {
+            let times = Tensor::<1>::full([clips.len()], t, device);
+            let logits = model.forward_reading(&flow::noised(&x0, &noise, &times), times, &cond)?.1;
+            Ok(logits.and_then(|logits| reading::reading_accuracy(logits, &objects)))
+        };
+        let reading = [(25, read_at(0.25)?), (75, read_at(0.75)?)];
         let prompt = match &self.sample_prompt {
             Some(prompt) => prompt.as_str(),
             None => clips.first().and_then(|c| c.captions.first()).map_or("a red ball bounces on a wooden floor", String::as_str),
@@ -473,7 +516,7 @@ impl Task for TeacherTask {
         std::fs::write(&path, kino_world::output::png_bytes(&sheet, &path)?)?;
         std::fs::write(out.join(format!("sample-{step:06}.txt")), format!("{prompt}\n"))?;
         // How much the prompt lowers the loss: near 0, the model ignores the text.
-        Ok(vec![
+        let mut metrics = vec![
             ("flow_loss".into(), total[0]),
             ("prompt_gain".into(), unprompted[0] - total[0]),
             ("prompt_gain_t95".into(), noisy_gain),
@@ -482,7 +525,13 @@ impl Task for TeacherTask {
             ("object_prompt_gain".into(), unprompted[1] - total[1]),
             ("object_colour_gain".into(), miscoloured[1] - total[1]),
             ("object_colour_signal".into(), colour_signal),
-        ])
+        ];
+        for (t, read) in reading {
+            if let Some([kind, colour]) = read {
+                metrics.extend([(format!("reading_kind_t{t}"), kind), (format!("reading_colour_t{t}"), colour)]);
+            }
+        }
+        Ok(metrics)
     }
 }
 
@@ -615,6 +664,7 @@ mod tests {
             contrast_from: 0.7,
             contrast_backdrop: 0.0,
             time_mean: 0.0,
+            object_reading: 0.0,
             reuse: 1,
             sample_prompt: None,
         };
@@ -622,6 +672,7 @@ mod tests {
             ("--moving-weight", TeacherArgs { moving_weight: -1.0, ..good.clone() }),
             ("--object-weight", TeacherArgs { object_weight: f64::NAN, ..good.clone() }),
             ("--colour-contrast", TeacherArgs { colour_contrast: -0.5, ..good.clone() }),
+            ("--object-reading", TeacherArgs { object_reading: -1.0, ..good.clone() }),
             ("--contrast-from", TeacherArgs { contrast_from: 1.0, ..good.clone() }),
             ("--contrast-backdrop", TeacherArgs { contrast_backdrop: -1.0, ..good.clone() }),
             ("--time-mean", TeacherArgs { time_mean: f64::INFINITY, ..good.clone() }),

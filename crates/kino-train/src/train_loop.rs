@@ -462,6 +462,7 @@ mod tests {
             contrast_from: 0.0,
             contrast_backdrop: 0.0,
             time_mean: 0.0,
+            object_reading: 0.0,
         };
         let mut old = serde_json::to_value(&teacher).unwrap();
         let fields = old.as_object_mut().unwrap();
@@ -471,6 +472,7 @@ mod tests {
         fields.remove("colour_contrast");
         fields.remove("contrast_from");
         fields.remove("contrast_backdrop");
+        fields.remove("object_reading");
         assert!(same_config(&old, &teacher));
         assert!(!same_config(&old, &crate::teacher::TeacherConfig { time_mean: 1.0, ..teacher.clone() }));
     }

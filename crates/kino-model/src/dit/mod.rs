@@ -58,6 +58,10 @@ pub struct KinoConfig {
     /// barely uses. Absent (false) in configs written before it existed.
     #[serde(default)]
     pub pooled_text: bool,
+    /// Logits of the object reading head ([`ObjectReading`]) on the middle block's video
+    /// tokens, trained as an auxiliary loss; 0 (configs written before it existed) for none.
+    #[serde(default)]
+    pub object_reading: usize,
 }
 
 impl KinoConfig {
@@ -78,6 +82,7 @@ impl KinoConfig {
             identity_width: 128,
             time_frequencies: 128,
             pooled_text: true,
+            object_reading: 0,
         }
     }
 
@@ -102,6 +107,7 @@ impl KinoConfig {
             identity_width: 8,
             time_frequencies: 16,
             pooled_text: true,
+            object_reading: 0,
         }
     }
 
@@ -147,6 +153,10 @@ impl KinoConfig {
             modulation_out: zeros(d, 2 * d),
             video_out: zeros(d, video_in),
             audio_out: zeros(d, audio_in),
+            object_reading: (self.object_reading > 0).then(|| ObjectReading {
+                norm: LayerNormConfig::new(d).with_epsilon(1e-6).init(device),
+                logits: LinearConfig::new(d, self.object_reading).init(device),
+            }),
             config: KinoShape {
                 video_latent: self.video_latent,
                 video_patch: self.video_patch,
@@ -255,7 +265,20 @@ pub struct Kino {
     pub modulation_out: Linear,
     pub video_out: Linear,
     pub audio_out: Linear,
+    /// Reads the objects from the middle block's video tokens (`KinoConfig::object_reading`).
+    pub object_reading: Option<ObjectReading>,
     pub config: KinoShape,
+}
+
+/// An auxiliary head on the middle block's video tokens: logits of what object each token
+/// shows (the trainer's classes: kind and colour). Trained beside the flow loss so that the
+/// first half of the network must put the prompt's object, in its colour, where the object
+/// is: the binding the flow loss alone, dominated by the backdrop, teaches too slowly.
+/// Generation does not use it.
+#[derive(Module, Debug)]
+pub struct ObjectReading {
+    pub norm: LayerNorm,
+    pub logits: Linear,
 }
 
 impl Kino {
@@ -293,6 +316,12 @@ impl Kino {
     /// - text states `[batch, text tokens, 384]`, identity tokens `[batch, id tokens, identity_width]`
     /// - returns velocities of the shapes of `x`
     pub fn forward(&self, x: &JointLatents, t: Tensor<1>, cond: &Conditioning) -> Result<JointLatents, ShapeError> {
+        Ok(self.forward_reading(x, t, cond)?.0)
+    }
+
+    /// [`Kino::forward`], and the object reading head's logits `[batch, video tokens,
+    /// object_reading]` (in [`embed::patchify_video`]'s token order) if the model has the head.
+    pub fn forward_reading(&self, x: &JointLatents, t: Tensor<1>, cond: &Conditioning) -> Result<(JointLatents, Option<Tensor<3>>), ShapeError> {
         self.check(x, &t, cond)?;
         let s = &self.config;
         let video = patchify_video(x.video.clone(), s.video_patch); // [b, nv, c*p*p]
@@ -303,19 +332,27 @@ impl Kino {
         let audio = self.audio_in.forward(audio) + modality.narrow(0, 1, 1).reshape([1, 1, d]);
         let [b, nv, _] = video.dims();
         let [_, na, _] = audio.dims();
-        let tokens = Tensor::cat(vec![video, audio], 1) + self.positions.val().reshape([1, nv + na, d]); // [b, n, d]
+        let mut tokens = Tensor::cat(vec![video, audio], 1) + self.positions.val().reshape([1, nv + na, d]); // [b, n, d]
         let c = self.time.forward(t); // [b, d]
         let c = match (&self.text_pool, &cond.text) {
             (Some(pool), Some(text)) => c + pool.forward(mean_token(text)),
             _ => c,
         };
         let (context, hidden) = self.context(cond, b, &x.video.device());
-        let tokens = self.blocks.iter().fold(tokens, |x, block| block.forward(x, c.clone(), context.clone(), hidden.clone()));
+        let mut reading = None;
+        for (i, block) in self.blocks.iter().enumerate() {
+            tokens = block.forward(tokens, c.clone(), context.clone(), hidden.clone());
+            if i + 1 == self.blocks.len().div_ceil(2) {
+                reading = self.object_reading.as_ref().map(|head| head.logits.forward(head.norm.forward(tokens.clone().narrow(1, 0, nv))));
+            }
+        }
         let m = self.modulation_out.forward(silu(c)).reshape([b, 2, d]);
         let tokens = modulate(self.norm_out.forward(tokens), m.clone().narrow(1, 0, 1), m.narrow(1, 1, 1));
         let video = self.video_out.forward(tokens.clone().narrow(1, 0, nv)); // [b, nv, c*p*p]
         let audio = self.audio_out.forward(tokens.narrow(1, nv, na)); // [b, na, c*p]
-        Ok(JointLatents { video: unpatchify_video(video, s.video_patch, s.video_latent), audio: unpatchify_audio(audio, s.audio_patch, s.audio_latent[0]) })
+        let velocity =
+            JointLatents { video: unpatchify_video(video, s.video_patch, s.video_latent), audio: unpatchify_audio(audio, s.audio_patch, s.audio_latent[0]) };
+        Ok((velocity, reading))
     }
 
     /// The cross-attention context `[null, text..., identity...]` and its hidden-key mask.
