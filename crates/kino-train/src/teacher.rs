@@ -440,7 +440,7 @@ impl Task for TeacherTask {
         };
         let loss = flow::FlowLoss::of(errors, self.config.audio_weight, weights);
         let mut shown = vec![("video", f64::from(loss.video.into_scalar::<f32>())), ("audio", f64::from(loss.audio.into_scalar::<f32>()))];
-        let flow_loss = match reading {
+        let with_reading = match reading {
             Some(reading) => {
                 shown.push(("reading", f64::from(reading.clone().into_scalar::<f32>())));
                 loss.loss + reading.mul_scalar(self.config.object_reading)
@@ -454,9 +454,9 @@ impl Task for TeacherTask {
                 shown.push(("colour gap", over_late(gap.clone())));
                 shown.push(("backdrop gap", over_late(backdrop_gap.clone())));
                 let hinge = burn::tensor::activation::relu(gap.neg().add_scalar(COLOUR_MARGIN)) + backdrop_gap.abs().mul_scalar(self.config.contrast_backdrop);
-                flow_loss + (hinge * late).mean().mul_scalar(self.config.colour_contrast)
+                with_reading + (hinge * late).mean().mul_scalar(self.config.colour_contrast)
             }
-            None => flow_loss,
+            None => with_reading,
         };
         Ok((total, shown))
     }
