@@ -499,13 +499,16 @@ impl Task for TeacherTask {
         };
         // At t = 0.25 the noisy latents still show the objects' colours; at 0.75 where the
         // objects are, hardly their colours: there only the caption tells.
-        let objects = self.token_objects(clips);
-        let read_at = |t: f64| -> anyhow::Result<Option<[f64; 2]>> {
-            let times = Tensor::<1>::full([clips.len()], t, device);
-            let logits = model.forward_reading(&flow::noised(&x0, &noise, &times), times, &cond)?.1;
-            Ok(logits.and_then(|logits| reading::reading_accuracy(logits, &objects)))
-        };
-        let reading = [(25, read_at(0.25)?), (75, read_at(0.75)?)];
+        // Without a reading head there is nothing to read: no passes spent on it.
+        let mut reading = vec![];
+        if model.object_reading.is_some() {
+            let objects = self.token_objects(clips);
+            for (name, t) in [(25, 0.25), (75, 0.75)] {
+                let times = Tensor::<1>::full([clips.len()], t, device);
+                let logits = model.forward_reading(&flow::noised(&x0, &noise, &times), times, &cond)?.1;
+                reading.push((name, logits.and_then(|logits| reading::reading_accuracy(logits, &objects))));
+            }
+        }
         let prompt = match &self.sample_prompt {
             Some(prompt) => prompt.as_str(),
             None => clips.first().and_then(|c| c.captions.first()).map_or("a red ball bounces on a wooden floor", String::as_str),
