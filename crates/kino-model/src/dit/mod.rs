@@ -16,7 +16,7 @@ pub mod embed;
 
 use burn::module::{Module, Param};
 use burn::nn::{Initializer, LayerNorm, LayerNormConfig, Linear, LinearConfig};
-use burn::tensor::activation::silu;
+use burn::tensor::activation::{gelu_approximate, silu};
 use burn::tensor::{Bool, Device, Tensor};
 use serde::{Deserialize, Serialize};
 
@@ -155,6 +155,7 @@ impl KinoConfig {
             audio_out: zeros(d, audio_in),
             object_reading: (self.object_reading > 0).then(|| ObjectReading {
                 norm: LayerNormConfig::new(d).with_epsilon(1e-6).init(device),
+                hidden: LinearConfig::new(d, d).init(device),
                 logits: LinearConfig::new(d, self.object_reading).init(device),
             }),
             config: KinoShape {
@@ -274,11 +275,23 @@ pub struct Kino {
 /// shows (the trainer's classes: kind and colour). Trained beside the flow loss so that the
 /// first half of the network must put the prompt's object, in its colour, where the object
 /// is: the binding the flow loss alone, dominated by the backdrop, teaches too slowly.
-/// Generation does not use it.
+/// Generation does not use it. A hidden layer of its own lets the trunk hold the binding in
+/// whatever form suits the flow (session 22: a linear head, pulled hard enough to learn the
+/// colours, bent the trunk away from the flow).
+///
+/// # Shapes
+/// - video tokens `[b, nv, width]` ─ norm ─ linear ─ GELU ─ linear ─▶ `[b, nv, classes]`
 #[derive(Module, Debug)]
 pub struct ObjectReading {
     pub norm: LayerNorm,
+    pub hidden: Linear,
     pub logits: Linear,
+}
+
+impl ObjectReading {
+    pub fn forward(&self, video_tokens: Tensor<3>) -> Tensor<3> {
+        self.logits.forward(gelu_approximate(self.hidden.forward(self.norm.forward(video_tokens))))
+    }
 }
 
 impl Kino {
@@ -343,7 +356,7 @@ impl Kino {
         for (i, block) in self.blocks.iter().enumerate() {
             tokens = block.forward(tokens, c.clone(), context.clone(), hidden.clone());
             if i + 1 == self.blocks.len().div_ceil(2) {
-                reading = self.object_reading.as_ref().map(|head| head.logits.forward(head.norm.forward(tokens.clone().narrow(1, 0, nv))));
+                reading = self.object_reading.as_ref().map(|head| head.forward(tokens.clone().narrow(1, 0, nv)));
             }
         }
         let m = self.modulation_out.forward(silu(c)).reshape([b, 2, d]);
