@@ -37,7 +37,7 @@ impl DitBlockConfig {
             norm2: norm(),
             cross_attention: AttentionConfig { width: d, context_width: d, heads: self.heads }.init(device),
             norm3: norm(),
-            mlp: MlpConfig { width: d, hidden: d * self.mlp_ratio }.init(device),
+            mlp: MlpConfig { width: d, hidden: d * self.mlp_ratio, out: d }.init(device),
             modulation: LinearConfig::new(d, 6 * d).with_initializer(Initializer::Zeros).init(device),
         }
     }
@@ -81,15 +81,17 @@ pub fn modulate(x: Tensor<3>, shift: Tensor<3>, scale: Tensor<3>) -> Tensor<3> {
 
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct MlpConfig {
-    /// Width in and out.
+    /// Width in.
     pub width: usize,
     /// Hidden width.
     pub hidden: usize,
+    /// Width out.
+    pub out: usize,
 }
 
 impl MlpConfig {
     pub fn init(&self, device: &Device) -> Mlp {
-        Mlp { up: LinearConfig::new(self.width, self.hidden).init(device), down: LinearConfig::new(self.hidden, self.width).init(device) }
+        Mlp { up: LinearConfig::new(self.width, self.hidden).init(device), down: LinearConfig::new(self.hidden, self.out).init(device) }
     }
 }
 
@@ -102,7 +104,7 @@ pub struct Mlp {
 
 impl Mlp {
     /// # Shapes
-    /// - `x`: `[batch, tokens, width]` → same
+    /// - `x`: `[batch, tokens, width]` → `[batch, tokens, out]`
     pub fn forward(&self, x: Tensor<3>) -> Tensor<3> {
         self.down.forward(gelu_approximate(self.up.forward(x)))
     }

@@ -16,13 +16,13 @@ pub mod embed;
 
 use burn::module::{Module, Param};
 use burn::nn::{Initializer, LayerNorm, LayerNormConfig, Linear, LinearConfig};
-use burn::tensor::activation::{gelu_approximate, silu};
+use burn::tensor::activation::silu;
 use burn::tensor::{Bool, Device, Tensor};
 use serde::{Deserialize, Serialize};
 
 use crate::shape::ShapeError;
 use crate::text::{TEXT_WIDTH, TextStates};
-use block::{DitBlock, DitBlockConfig, modulate};
+use block::{DitBlock, DitBlockConfig, Mlp, MlpConfig, modulate};
 use embed::{TimestepEmbedding, joint_positions, patchify_audio, patchify_video, unpatchify_audio, unpatchify_video};
 
 /// The whole generator's shape: latent sizes it works on and the transformer's size.
@@ -155,8 +155,7 @@ impl KinoConfig {
             audio_out: zeros(d, audio_in),
             object_reading: (self.object_reading > 0).then(|| ObjectReading {
                 norm: LayerNormConfig::new(d).with_epsilon(1e-6).init(device),
-                hidden: LinearConfig::new(d, d).init(device),
-                logits: LinearConfig::new(d, self.object_reading).init(device),
+                mlp: MlpConfig { width: d, hidden: d, out: self.object_reading }.init(device),
             }),
             config: KinoShape {
                 video_latent: self.video_latent,
@@ -280,17 +279,16 @@ pub struct Kino {
 /// colours, bent the trunk away from the flow).
 ///
 /// # Shapes
-/// - video tokens `[b, nv, width]` ─ norm ─ linear ─ GELU ─ linear ─▶ `[b, nv, classes]`
+/// - video tokens `[b, nv, width]` ─ norm ─ [`Mlp`] (hidden width `width`) ─▶ `[b, nv, classes]`
 #[derive(Module, Debug)]
 pub struct ObjectReading {
     pub norm: LayerNorm,
-    pub hidden: Linear,
-    pub logits: Linear,
+    pub mlp: Mlp,
 }
 
 impl ObjectReading {
     pub fn forward(&self, video_tokens: Tensor<3>) -> Tensor<3> {
-        self.logits.forward(gelu_approximate(self.hidden.forward(self.norm.forward(video_tokens))))
+        self.mlp.forward(self.norm.forward(video_tokens))
     }
 }
 
