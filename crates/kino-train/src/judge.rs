@@ -34,6 +34,10 @@
 //! colour for a third of the eval's real renders; read with the count, judge version 2 is right
 //! on 17 of their 48 colour sets instead of 14, and on 30 kind sets instead of 28.
 //!
+//! Since version 4 the judge's colour set comes from its [`reader`], a network of its own that
+//! names the kind and colour in every cell; the colour head only trains the shared features.
+//! `kino-train judge --reader-only` trains the reader alone beside a judge's frozen rest.
+//!
 //! Speed (release build, flex CPU backend, batch 16, two render threads on two cores): 16 to
 //! 19 clips/s for rendering plus the training step, so 45 minutes see about 50 000 clips.
 
@@ -53,6 +57,10 @@ use kino_world::physics::ShotOutcome;
 use serde::{Deserialize, Serialize};
 
 use crate::train_loop::Task;
+
+pub mod reader;
+
+use reader::{CellMaps, CellReader, ReaderConfig};
 
 /// Frames the judge looks at, spread evenly over the clip.
 pub const JUDGE_FRAMES: usize = 8;
@@ -103,12 +111,16 @@ pub struct JudgeConfig {
     pub groups: usize,
     /// Width of the temporal convolution; the clip feature is twice this (mean and max).
     pub width: usize,
+    /// The cell reader's sizes (judges before version 4 had none: `--init` from one starts it
+    /// from its initial weights).
+    #[serde(default)]
+    pub reader: ReaderConfig,
 }
 
 impl Default for JudgeConfig {
-    /// About 316k parameters.
+    /// About 316k parameters, and the reader's 77k.
     fn default() -> Self {
-        JudgeConfig { stem: 32, channels: [48, 64, 96, 128], groups: 8, width: 128 }
+        JudgeConfig { stem: 32, channels: [48, 64, 96, 128], groups: 8, width: 128, reader: ReaderConfig::default() }
     }
 }
 
@@ -138,6 +150,7 @@ impl JudgeConfig {
             norm3: norm(c3),
             temporal: Conv1dConfig::new(2 * c3, self.width, 3).with_padding(PaddingConfig1d::Explicit(1, 1)).init(device),
             heads: HEAD_CLASSES.iter().map(|&n| LinearConfig::new(self.feature_len(), n).init(device)).collect(),
+            reader: self.reader.init(device),
         }
     }
 }
@@ -162,6 +175,8 @@ pub struct Judge {
     pub temporal: Conv1d,
     /// One linear layer per entry of [`HEADS`].
     pub heads: Vec<Linear>,
+    /// Names the kind and colour in every cell; the judge's sets are read off it.
+    pub reader: CellReader,
 }
 
 /// What [`Judge::forward`] returns.
@@ -199,6 +214,16 @@ impl Judge {
         let features = Tensor::cat(vec![y.clone().mean_dim(2), y.max_dim(2)], 1).reshape([b, 2 * width]);
         let logits = self.heads.iter().map(|head| head.forward(features.clone())).collect();
         JudgeOutput { features, logits, colour_map, kind_map }
+    }
+
+    /// The cell reader's maps of every looked-at frame (`[batch * JUDGE_FRAMES, ...]`, see
+    /// [`CellMaps`]).
+    ///
+    /// # Shapes
+    /// - `x`: `[batch, JUDGE_FRAMES, 6, 64, 64]` (see [`judge_input`])
+    pub fn read_cells(&self, x: Tensor<5>) -> CellMaps {
+        let [b, t, c, h, w] = x.dims();
+        self.reader.forward(x.reshape([b * t, c, h, w]))
     }
 }
 
@@ -344,21 +369,29 @@ fn total_score(scores: [(usize, usize); 5]) -> (usize, usize) {
     scores.iter().fold((0, 0), |(r, n), s| (r + s.0, n + s.1))
 }
 
-/// Each clip's answer per head, from the heads' logits (`[clips, classes]` each): each head's
-/// own answer ([`HeadKind::answer`]), then the sets made to agree with the count head
-/// ([`agree_with_count`]).
-fn answers(logits: &[Tensor<2>]) -> anyhow::Result<Vec<[usize; 5]>> {
-    let heads: Vec<(usize, Vec<f32>)> = logits.iter().map(|l| Ok((l.dims()[1], to_vec(l.clone())?))).collect::<anyhow::Result<_>>()?;
+/// Each clip's answer per head, from the heads' logits (`[clips, classes]` each) with the
+/// colour set's replaced by the cell reader's ([`reader::colour_logits`]) where `cells` is
+/// given: each head's own answer ([`HeadKind::answer`]), then the sets made to agree with the
+/// count head ([`agree_with_count`]).
+fn answers(logits: &[Tensor<2>], cells: Option<&CellMaps>) -> anyhow::Result<Vec<[usize; 5]>> {
     let clips = logits.first().map_or(0, |l| l.dims()[0]);
+    let mut heads: Vec<Vec<Vec<f32>>> =
+        logits.iter().map(|l| Ok(to_vec(l.clone())?.chunks(l.dims()[1].max(1)).map(<[f32]>::to_vec).collect())).collect::<anyhow::Result<_>>()?;
+    if let Some(cells) = cells {
+        heads[1] = cell_colours(cells, clips)?;
+    }
     Ok((0..clips)
         .map(|i| {
-            let clip: [&[f32]; 5] = std::array::from_fn(|h| {
-                let (classes, values) = &heads[h];
-                &values[i * classes..(i + 1) * classes]
-            });
+            let clip: [&[f32]; 5] = std::array::from_fn(|h| heads[h][i].as_slice());
             agree_with_count(std::array::from_fn(|h| HEAD_KINDS[h].answer(clip[h])), &clip)
         })
         .collect())
+}
+
+/// Per clip, the colour set logits that the cell reader's `maps` give.
+fn cell_colours(maps: &CellMaps, clips: usize) -> anyhow::Result<Vec<Vec<f32>>> {
+    let probabilities = |map: &Tensor<4>| to_vec(burn::tensor::activation::softmax(map.clone(), 1));
+    Ok(reader::colour_logits(&probabilities(&maps.kind)?, &probabilities(&maps.colour)?, clips))
 }
 
 /// `answer` (one clip's answers, [`HEADS`] order) with its sets bounded by its count of
@@ -388,17 +421,26 @@ fn bounded_set(logits: &[f32], mut classes: Vec<usize>, fewest: usize, most: usi
 
 /// Runs the judge on `input` (`[clips, ...]`, see [`judge_input`]) in chunks of 16.
 pub fn judge(model: &Judge, input: Tensor<5>) -> anyhow::Result<Verdicts> {
+    Ok(read(model, input)?.0)
+}
+
+/// [`judge`], and the answers with the colour head's set instead of the cell reader's (to
+/// compare the two).
+fn read(model: &Judge, input: Tensor<5>) -> anyhow::Result<(Verdicts, Vec<[usize; 5]>)> {
     let [n, ..] = input.dims();
     let mut verdicts = Verdicts { predicted: Vec::with_capacity(n), features: Vec::with_capacity(n) };
+    let mut heads_only = Vec::with_capacity(n);
     for start in (0..n).step_by(16) {
         let len = 16.min(n - start);
-        let out = model.forward(input.clone().narrow(0, start, len));
+        let chunk = input.clone().narrow(0, start, len);
+        let out = model.forward(chunk.clone());
         let [_, f] = out.features.dims();
         let features = to_vec(out.features)?;
         verdicts.features.extend(features.chunks(f).map(<[f32]>::to_vec));
-        verdicts.predicted.extend(answers(&out.logits)?);
+        verdicts.predicted.extend(answers(&out.logits, Some(&model.read_cells(chunk)))?);
+        heads_only.extend(answers(&out.logits, None)?);
     }
-    Ok(verdicts)
+    Ok((verdicts, heads_only))
 }
 
 fn to_vec<const D: usize>(x: Tensor<D>) -> anyhow::Result<Vec<f32>> {
@@ -449,12 +491,38 @@ pub fn where_labels(clip: &Clip) -> (Vec<Option<usize>>, Vec<Option<usize>>) {
     (colours, kinds)
 }
 
+/// The cell reader's loss: cross-entropy of its kind map against the per-cell kinds (`kinds`,
+/// [`where_labels`]' second), a cell with an object weighing [`OBJECT_CELL_WEIGHT`] times an
+/// empty one, plus that of its colour map over the cells of moving objects (`colours`, the
+/// first).
+fn cell_loss(maps: CellMaps, kinds: &[Option<usize>], colours: &[Option<usize>], device: &Device) -> Tensor<1> {
+    let weight = |c: usize| if c == 0 { 1.0 } else { OBJECT_CELL_WEIGHT };
+    let total: f32 = kinds.iter().flatten().map(|&c| weight(c)).sum();
+    let kind = cross_entropy(cells(maps.kind), kinds, |c| weight(c) / total.max(1.0), device);
+    // Where-labels name colours from 1 (0 is no object, `None` an avatar).
+    let colours: Vec<Option<usize>> = colours.iter().map(|c| c.and_then(|c| c.checked_sub(1))).collect();
+    let moving = colours.iter().flatten().count().max(1) as f32;
+    kind + cross_entropy(cells(maps.colour), &colours, |_| 1.0 / moving, device)
+}
+
+/// How much more a cell with an object weighs in the reader's kind loss than an empty one:
+/// objects cover a few cells in a hundred, and a reader that rarely sees them misses small
+/// ones; weighing them equal with the empty ones (as the where-maps do) marks objects on
+/// empty cells, and one such cell in a clip puts a wrong colour in its set.
+const OBJECT_CELL_WEIGHT: f32 = 4.0;
+
+/// A map's logits `[frames, classes, h, w]` as one row per cell, `[frames * h * w, classes]`
+/// (frame-major, then row-major, as [`where_labels`] lists the cells).
+fn cells(map: Tensor<4>) -> Tensor<2> {
+    let [n, classes, h, w] = map.dims();
+    map.reshape([n, classes, h * w]).swap_dims(1, 2).reshape([n * h * w, classes])
+}
+
 /// Cross-entropy of a where-map (`[cells' frames, classes, h, w]`) against per-cell `labels`
 /// (frame-major, then row-major; `None` masked out). The empty cells (class 0) and the cells
 /// with an object each carry half the loss: objects cover a few cells in a hundred.
 fn where_loss(map: Tensor<4>, labels: &[Option<usize>], device: &Device) -> Tensor<1> {
-    let [n, classes, h, w] = map.dims();
-    let logits = map.reshape([n, classes, h * w]).swap_dims(1, 2).reshape([n * h * w, classes]);
+    let logits = cells(map);
     let empty = labels.iter().filter(|l| **l == Some(0)).count().max(1) as f32;
     let full = labels.iter().filter(|l| matches!(l, Some(c) if *c > 0)).count().max(1) as f32;
     cross_entropy(logits, labels, |c| if c == 0 { 0.5 / empty } else { 0.5 / full }, device)
@@ -506,6 +574,8 @@ fn head_loss(kind: HeadKind, logits: Tensor<2>, labels: &[Option<usize>], device
 /// Trains the judge (see the module docs).
 pub struct JudgeTask {
     pub config: JudgeConfig,
+    /// Trains the cell reader alone (`--reader-only`): the rest of the judge keeps its weights.
+    pub reader_only: bool,
     /// The evaluation cases' real renders and truths, rendered at the first evaluation and
     /// kept (every evaluation, and the moving average's beside it, reads the same ones).
     eval_cases: OnceLock<RealCases>,
@@ -518,8 +588,8 @@ struct RealCases {
 }
 
 impl JudgeTask {
-    pub fn new(config: JudgeConfig) -> Self {
-        JudgeTask { config, eval_cases: OnceLock::new() }
+    pub fn new(config: JudgeConfig, reader_only: bool) -> Self {
+        JudgeTask { config, reader_only, eval_cases: OnceLock::new() }
     }
 
     fn eval_cases(&self) -> anyhow::Result<&RealCases> {
@@ -551,8 +621,20 @@ impl Task for JudgeTask {
 
     fn loss(&self, model: &Judge, clips: &[Clip], device: &Device) -> anyhow::Result<(Tensor<1>, Vec<(&'static str, f64)>)> {
         let truths: Vec<Truth> = clips.iter().map(Truth::of_clip).collect();
-        let out = model.forward(clips_input(clips, device)?);
-        let (right, labelled) = total_score(score(&answers(&out.logits)?, &truths));
+        let input = clips_input(clips, device)?;
+        let (colour_cells, kind_cells): (Vec<_>, Vec<_>) = clips.iter().map(where_labels).unzip();
+        let (colour_cells, kind_cells) = (colour_cells.concat(), kind_cells.concat());
+        let maps = model.read_cells(input.clone());
+        // The reader's colour sets on this batch (unbounded by the count), for the progress bar.
+        let colour_sets = cell_colours(&maps, clips.len())?;
+        let right = colour_sets.iter().zip(&truths).filter(|(z, t)| HeadKind::Presence.answer(z) == t.colours).count();
+        let colours = ("colours", right as f64 / truths.len().max(1) as f64);
+        let reader_loss = cell_loss(maps.clone(), &kind_cells, &colour_cells, device);
+        if self.reader_only {
+            return Ok((reader_loss, vec![colours]));
+        }
+        let out = model.forward(input);
+        let (right, labelled) = total_score(score(&answers(&out.logits, Some(&maps))?, &truths));
         let (colour_map, kind_map) = (out.colour_map, out.kind_map);
         let mut total: Option<Tensor<1>> = None;
         for (h, logits) in out.logits.into_iter().enumerate() {
@@ -565,19 +647,24 @@ impl Task for JudgeTask {
             }
         }
         let total = total.context("no labelled head in the batch")?;
-        let (colour_cells, kind_cells): (Vec<_>, Vec<_>) = clips.iter().map(where_labels).unzip();
-        let maps = where_loss(colour_map, &colour_cells.concat(), device) + where_loss(kind_map, &kind_cells.concat(), device);
-        Ok((total + maps, vec![("acc", right as f64 / labelled.max(1) as f64)]))
+        let where_maps = where_loss(colour_map, &colour_cells, device) + where_loss(kind_map, &kind_cells, device);
+        Ok((total + where_maps + reader_loss, vec![("acc", right as f64 / labelled.max(1) as f64), colours]))
     }
 
     fn evaluate(&self, model: &Judge, clips: &[Clip], device: &Device, _out: &Path, _step: usize) -> anyhow::Result<Vec<(String, f64)>> {
         let truths: Vec<Truth> = clips.iter().map(Truth::of_clip).collect();
-        let mut metrics = accuracies("", &judge(model, clips_input(clips, device)?)?.predicted, &truths);
+        let (held_out, held_out_heads) = read(model, clips_input(clips, device)?)?;
+        let mut metrics = accuracies("", &held_out.predicted, &truths);
         // The real renders of `kino-train eval`'s cases (first window), whose accuracy decides
         // whether its verdicts count: new camera framings and recoloured ducks and basketballs.
         let cases = self.eval_cases()?;
         let frames: Vec<Vec<&[u8]>> = cases.frames.iter().map(|clip| clip.iter().map(Vec::as_slice).collect()).collect();
-        metrics.extend(accuracies("eval_cases_", &judge(model, judge_input(&frames, device)?)?.predicted, &cases.truths));
+        let (real, real_heads) = read(model, judge_input(&frames, device)?)?;
+        metrics.extend(accuracies("eval_cases_", &real.predicted, &cases.truths));
+        // The same answers with the colour head's set, to compare with the reader's.
+        let sets = |(name, _): &(String, f64)| name.contains("colour") || name.contains("mean");
+        metrics.extend(accuracies("heads_", &held_out_heads, &truths).into_iter().filter(sets));
+        metrics.extend(accuracies("eval_cases_heads_", &real_heads, &cases.truths).into_iter().filter(sets));
         Ok(metrics)
     }
 }
@@ -654,10 +741,14 @@ mod tests {
         assert_eq!(loaded_config, config);
         let clips = vec![crate::data::clip(21).expect("renders")];
         let input = clips_input(&clips, &device).expect("input");
-        let (a, b) = (to_vec(model.forward(input.clone()).features).expect("a"), to_vec(loaded.forward(input).features).expect("b"));
+        let (a, b) = (to_vec(model.forward(input.clone()).features).expect("a"), to_vec(loaded.forward(input.clone()).features).expect("b"));
         let worst = a.iter().zip(&b).map(|(x, y)| (x - y).abs()).fold(0.0f32, f32::max);
         let scale = a.iter().map(|x| x.abs()).fold(0.0f32, f32::max);
         assert!(worst <= 0.01 * scale + 1e-3, "half precision moved a feature by {worst} (largest {scale})");
+        let (a, b) = (to_vec(model.read_cells(input.clone()).colour).expect("a"), to_vec(loaded.read_cells(input).colour).expect("b"));
+        let worst = a.iter().zip(&b).map(|(x, y)| (x - y).abs()).fold(0.0f32, f32::max);
+        let scale = a.iter().map(|x| x.abs()).fold(0.0f32, f32::max);
+        assert!(worst <= 0.01 * scale + 1e-3, "half precision moved the reader's colour map by {worst} (largest {scale})");
         std::fs::remove_file(dir.join(JUDGE_FILE)).expect("remove");
         assert!(load(&dir, &device).is_err(), "a folder without weights is refused");
         std::fs::remove_dir_all(&dir).ok();
@@ -749,6 +840,35 @@ mod tests {
         assert!((loss([0.0; 4], &[Some(0), None]) - 0.5 * ln2).abs() < 1e-5, "a masked cell adds nothing");
         assert!(loss([9.0, 0.0, 0.0, 9.0], &[Some(0), Some(1)]) < 1e-3, "right answers cost almost nothing");
         assert!(loss([0.0, 9.0, 9.0, 0.0], &[Some(0), Some(1)]) > 8.0, "wrong ones cost a lot");
+    }
+
+    #[test]
+    fn the_reader_loss_weighs_object_cells_more() {
+        let device = Device::flex();
+        let (kinds, colours) = (ObjectKind::ALL.len() + 1, Colour::ALL.len());
+        // One frame of 1 x 2 cells; values are class-major: [class][cell].
+        let map = |classes: usize, v: Vec<f32>| Tensor::<4>::from_data(TensorData::new(v, [1, classes, 1, 2]), &device);
+        let loss = |kind: Vec<f32>, labels: [Option<usize>; 2]| {
+            let maps = CellMaps { kind: map(kinds, kind), colour: map(colours, vec![0.0; 2 * colours]) };
+            cell_loss(maps, &labels, &[Some(0), Some(3)], &device).into_scalar::<f32>()
+        };
+        let unsure = (kinds as f32).ln() + (colours as f32).ln();
+        assert!((loss(vec![0.0; 2 * kinds], [Some(0), Some(2)]) - unsure).abs() < 1e-4, "uniform maps cost ln(classes) each");
+        // The empty cell read right, the object's kind unsure: the object's share is 4/5.
+        let mut empty_right = vec![0.0f32; 2 * kinds];
+        empty_right[0] = 30.0;
+        let kind_part = loss(empty_right, [Some(0), Some(2)]) - (colours as f32).ln();
+        assert!((kind_part - 0.8 * (kinds as f32).ln()).abs() < 1e-3, "{kind_part}");
+        // No object anywhere: the colour map has nothing to learn.
+        let maps = CellMaps { kind: map(kinds, vec![0.0; 2 * kinds]), colour: map(colours, vec![0.0; 2 * colours]) };
+        let alone = cell_loss(maps, &[Some(0), Some(0)], &[Some(0), None], &device).into_scalar::<f32>();
+        assert!((alone - (kinds as f32).ln()).abs() < 1e-4, "{alone}");
+    }
+
+    #[test]
+    fn a_judge_config_from_before_the_reader_gets_the_default_reader() {
+        let old = r#"{"stem": 32, "channels": [48, 64, 96, 128], "groups": 8, "width": 128}"#;
+        assert_eq!(serde_json::from_str::<JudgeConfig>(old).expect("parses"), JudgeConfig::default());
     }
 
     #[test]

@@ -76,6 +76,10 @@ enum Command {
     Judge {
         #[command(flatten)]
         train: train_loop::TrainArgs,
+        /// Train only the cell reader, which names the kind and colour in every cell; the rest
+        /// of the judge (from `--init` or the checkpoint) keeps its weights.
+        #[arg(long)]
+        reader_only: bool,
     },
     /// Generate held-out prompts and score them against kino-world's ground truth (physics,
     /// prompt adherence, A/V sync, multi-shot consistency, distribution distance), next to the
@@ -121,8 +125,13 @@ fn main() -> anyhow::Result<()> {
             teacher::check_reuse(parts.reuse as usize, train.batch, train.overfit)?;
             train_loop::train(&teacher::TeacherTask::new(&parts, &train.device()?)?, &train)?;
         }
-        Command::Judge { train } => {
-            train_loop::train(&judge::JudgeTask::new(judge::JudgeConfig::default()), &train)?;
+        Command::Judge { train, reader_only } => {
+            let resuming = checkpoint::Checkpoint::new(&train.out).exists() && !train.fresh;
+            anyhow::ensure!(
+                !reader_only || resuming || train.init.is_some(),
+                "--reader-only trains the cell reader of a trained judge: give --init (a released judge, models/kino-judge) or resume a checkpoint"
+            );
+            train_loop::train(&judge::JudgeTask::new(judge::JudgeConfig::default(), reader_only), &train)?;
         }
         Command::Eval { args } => eval::run(&args)?,
         Command::Export { args } => export::export(&args)?,
