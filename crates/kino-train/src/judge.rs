@@ -132,9 +132,7 @@ impl JudgeConfig {
 
     pub fn init(&self, device: &Device) -> Judge {
         let [c0, c1, c2, c3] = self.channels;
-        let conv = |i: usize, o: usize, stride: usize| {
-            Conv2dConfig::new([i, o], [3, 3]).with_stride([stride, stride]).with_padding(PaddingConfig2d::Explicit(1, 1, 1, 1)).init(device)
-        };
+        let conv = |i: usize, o: usize, stride: usize| conv3x3(i, o, stride, device);
         let norm = |c: usize| GroupNormConfig::new(self.groups, c).init(device);
         Judge {
             stem: conv(6, self.stem, 1),
@@ -153,6 +151,12 @@ impl JudgeConfig {
             reader: self.reader.init(device),
         }
     }
+}
+
+/// A 3x3 convolution from `i` to `o` channels with `stride`, padded to keep the size (halve it
+/// at stride 2).
+fn conv3x3(i: usize, o: usize, stride: usize, device: &Device) -> Conv2d {
+    Conv2dConfig::new([i, o], [3, 3]).with_stride([stride, stride]).with_padding(PaddingConfig2d::Explicit(1, 1, 1, 1)).init(device)
 }
 
 /// The stem is not normalised: a group norm there would take away the frame's mean colour,

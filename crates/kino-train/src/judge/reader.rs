@@ -18,7 +18,7 @@
 
 use burn::module::Module;
 use burn::nn::conv::{Conv2d, Conv2dConfig};
-use burn::nn::{GroupNorm, GroupNormConfig, PaddingConfig2d};
+use burn::nn::{GroupNorm, GroupNormConfig};
 use burn::tensor::activation::relu;
 use burn::tensor::{Device, Tensor};
 use kino_core::scene::{Colour, ObjectKind};
@@ -45,9 +45,7 @@ impl Default for ReaderConfig {
 impl ReaderConfig {
     pub fn init(&self, device: &Device) -> CellReader {
         let [c0, c1, c2, c3] = self.channels;
-        let conv = |i: usize, o: usize, stride: usize| {
-            Conv2dConfig::new([i, o], [3, 3]).with_stride([stride, stride]).with_padding(PaddingConfig2d::Explicit(1, 1, 1, 1)).init(device)
-        };
+        let conv = |i: usize, o: usize, stride: usize| crate::judge::conv3x3(i, o, stride, device);
         let norm = |c: usize| GroupNormConfig::new(self.groups, c).init(device);
         CellReader {
             conv0: conv(6, c0, 1),
