@@ -374,15 +374,15 @@ fn total_score(scores: [(usize, usize); 5]) -> (usize, usize) {
 }
 
 /// Each clip's answer per head, from the heads' logits (`[clips, classes]` each) with the
-/// colour set's replaced by the cell reader's ([`reader::colour_logits`]) where `cells` is
+/// colour set's replaced by the cell reader's (per clip, [`cell_colours`]) where `colours` is
 /// given: each head's own answer ([`HeadKind::answer`]), then the sets made to agree with the
 /// count head ([`agree_with_count`]).
-fn answers(logits: &[Tensor<2>], cells: Option<&CellMaps>) -> anyhow::Result<Vec<[usize; 5]>> {
+fn answers(logits: &[Tensor<2>], colours: Option<Vec<Vec<f32>>>) -> anyhow::Result<Vec<[usize; 5]>> {
     let clips = logits.first().map_or(0, |l| l.dims()[0]);
     let mut heads: Vec<Vec<Vec<f32>>> =
         logits.iter().map(|l| Ok(to_vec(l.clone())?.chunks(l.dims()[1].max(1)).map(<[f32]>::to_vec).collect())).collect::<anyhow::Result<_>>()?;
-    if let Some(cells) = cells {
-        heads[1] = cell_colours(cells, clips)?;
+    if let Some(colours) = colours {
+        heads[1] = colours;
     }
     Ok((0..clips)
         .map(|i| {
@@ -441,7 +441,7 @@ fn read(model: &Judge, input: Tensor<5>) -> anyhow::Result<(Verdicts, Vec<[usize
         let [_, f] = out.features.dims();
         let features = to_vec(out.features)?;
         verdicts.features.extend(features.chunks(f).map(<[f32]>::to_vec));
-        verdicts.predicted.extend(answers(&out.logits, Some(&model.read_cells(chunk)))?);
+        verdicts.predicted.extend(answers(&out.logits, Some(cell_colours(&model.read_cells(chunk), len)?))?);
         heads_only.extend(answers(&out.logits, None)?);
     }
     Ok((verdicts, heads_only))
@@ -633,12 +633,12 @@ impl Task for JudgeTask {
         let colour_sets = cell_colours(&maps, clips.len())?;
         let right = colour_sets.iter().zip(&truths).filter(|(z, t)| HeadKind::Presence.answer(z) == t.colours).count();
         let colours = ("colours", right as f64 / truths.len().max(1) as f64);
-        let reader_loss = cell_loss(maps.clone(), &kind_cells, &colour_cells, device);
+        let reader_loss = cell_loss(maps, &kind_cells, &colour_cells, device);
         if self.reader_only {
             return Ok((reader_loss, vec![colours]));
         }
         let out = model.forward(input);
-        let (right, labelled) = total_score(score(&answers(&out.logits, Some(&maps))?, &truths));
+        let (right, labelled) = total_score(score(&answers(&out.logits, Some(colour_sets))?, &truths));
         let (colour_map, kind_map) = (out.colour_map, out.kind_map);
         let mut total: Option<Tensor<1>> = None;
         for (h, logits) in out.logits.into_iter().enumerate() {
