@@ -36,6 +36,7 @@
 //!
 //! Since version 4 the judge's colour set comes from its [`reader`], a network of its own that
 //! names the kind and colour in every cell; the colour head only trains the shared features.
+//! Its patches of object cells also move the kind head's set ([`reader::Reading`]).
 //! `kino-train judge --reader-only` trains the reader alone beside a judge's frozen rest.
 //!
 //! Speed (release build, flex CPU backend, batch 16, two render threads on two cores): 16 to
@@ -373,16 +374,17 @@ fn total_score(scores: [(usize, usize); 5]) -> (usize, usize) {
     scores.iter().fold((0, 0), |(r, n), s| (r + s.0, n + s.1))
 }
 
-/// Each clip's answer per head, from the heads' logits (`[clips, classes]` each) with the
-/// colour set's replaced by the cell reader's (per clip, [`cell_colours`]) where `colours` is
-/// given: each head's own answer ([`HeadKind::answer`]), then the sets made to agree with the
-/// count head ([`agree_with_count`]).
-fn answers(logits: &[Tensor<2>], colours: Option<Vec<Vec<f32>>>) -> anyhow::Result<Vec<[usize; 5]>> {
+/// Each clip's answer per head, from the heads' logits (`[clips, classes]` each), with the kind
+/// and colour sets' from the cell reader's `readings` where given ([`reader::Reading`]): each
+/// head's own answer ([`HeadKind::answer`]), then the sets made to agree with the count head
+/// ([`agree_with_count`]).
+fn answers(logits: &[Tensor<2>], readings: Option<&[reader::Reading]>) -> anyhow::Result<Vec<[usize; 5]>> {
     let clips = logits.first().map_or(0, |l| l.dims()[0]);
     let mut heads: Vec<Vec<Vec<f32>>> =
         logits.iter().map(|l| Ok(to_vec(l.clone())?.chunks(l.dims()[1].max(1)).map(<[f32]>::to_vec).collect())).collect::<anyhow::Result<_>>()?;
-    if let Some(colours) = colours {
-        heads[1] = colours;
+    for (i, reading) in readings.into_iter().flatten().enumerate() {
+        heads[0][i] = reading.kind_logits(&heads[0][i]);
+        heads[1][i] = reading.colour_logits();
     }
     Ok((0..clips)
         .map(|i| {
@@ -392,10 +394,10 @@ fn answers(logits: &[Tensor<2>], colours: Option<Vec<Vec<f32>>>) -> anyhow::Resu
         .collect())
 }
 
-/// Per clip, the colour set logits that the cell reader's `maps` give.
-fn cell_colours(maps: &CellMaps, clips: usize) -> anyhow::Result<Vec<Vec<f32>>> {
+/// Per clip, what the cell reader's `maps` say ([`reader::read`]).
+fn cell_readings(maps: &CellMaps, clips: usize) -> anyhow::Result<Vec<reader::Reading>> {
     let probabilities = |map: &Tensor<4>| to_vec(burn::tensor::activation::softmax(map.clone(), 1));
-    Ok(reader::colour_logits(&probabilities(&maps.kind)?, &probabilities(&maps.colour)?, clips))
+    Ok(reader::read(&probabilities(&maps.kind)?, &probabilities(&maps.colour)?, clips))
 }
 
 /// `answer` (one clip's answers, [`HEADS`] order) with its sets bounded by its count of
@@ -428,8 +430,7 @@ pub fn judge(model: &Judge, input: Tensor<5>) -> anyhow::Result<Verdicts> {
     Ok(read(model, input)?.0)
 }
 
-/// [`judge`], and the answers with the colour head's set instead of the cell reader's (to
-/// compare the two).
+/// [`judge`], and the answers of the heads alone, without the cell reader (to compare the two).
 fn read(model: &Judge, input: Tensor<5>) -> anyhow::Result<(Verdicts, Vec<[usize; 5]>)> {
     let [n, ..] = input.dims();
     let mut verdicts = Verdicts { predicted: Vec::with_capacity(n), features: Vec::with_capacity(n) };
@@ -441,7 +442,7 @@ fn read(model: &Judge, input: Tensor<5>) -> anyhow::Result<(Verdicts, Vec<[usize
         let [_, f] = out.features.dims();
         let features = to_vec(out.features)?;
         verdicts.features.extend(features.chunks(f).map(<[f32]>::to_vec));
-        verdicts.predicted.extend(answers(&out.logits, Some(cell_colours(&model.read_cells(chunk), len)?))?);
+        verdicts.predicted.extend(answers(&out.logits, Some(&cell_readings(&model.read_cells(chunk), len)?))?);
         heads_only.extend(answers(&out.logits, None)?);
     }
     Ok((verdicts, heads_only))
@@ -630,15 +631,15 @@ impl Task for JudgeTask {
         let (colour_cells, kind_cells) = (colour_cells.concat(), kind_cells.concat());
         let maps = model.read_cells(input.clone());
         // The reader's colour sets on this batch (unbounded by the count), for the progress bar.
-        let colour_sets = cell_colours(&maps, clips.len())?;
-        let right = colour_sets.iter().zip(&truths).filter(|(z, t)| HeadKind::Presence.answer(z) == t.colours).count();
+        let readings = cell_readings(&maps, clips.len())?;
+        let right = readings.iter().zip(&truths).filter(|(r, t)| HeadKind::Presence.answer(&r.colour_logits()) == t.colours).count();
         let colours = ("colours", right as f64 / truths.len().max(1) as f64);
         let reader_loss = cell_loss(maps, &kind_cells, &colour_cells, device);
         if self.reader_only {
             return Ok((reader_loss, vec![colours]));
         }
         let out = model.forward(input);
-        let (right, labelled) = total_score(score(&answers(&out.logits, Some(colour_sets))?, &truths));
+        let (right, labelled) = total_score(score(&answers(&out.logits, Some(&readings))?, &truths));
         let (colour_map, kind_map) = (out.colour_map, out.kind_map);
         let mut total: Option<Tensor<1>> = None;
         for (h, logits) in out.logits.into_iter().enumerate() {
@@ -665,8 +666,8 @@ impl Task for JudgeTask {
         let frames: Vec<Vec<&[u8]>> = cases.frames.iter().map(|clip| clip.iter().map(Vec::as_slice).collect()).collect();
         let (real, real_heads) = read(model, judge_input(&frames, device)?)?;
         metrics.extend(accuracies("eval_cases_", &real.predicted, &cases.truths));
-        // The same answers with the colour head's set, to compare with the reader's.
-        let sets = |(name, _): &(String, f64)| name.contains("colour") || name.contains("mean");
+        // The heads' answers alone, to compare with those the reader moves.
+        let sets = |(name, _): &(String, f64)| ["kind", "colour", "mean"].iter().any(|head| name.contains(head));
         metrics.extend(accuracies("heads_", &held_out_heads, &truths).into_iter().filter(sets));
         metrics.extend(accuracies("eval_cases_heads_", &real_heads, &cases.truths).into_iter().filter(sets));
         Ok(metrics)
