@@ -221,18 +221,12 @@ pub fn read(kind: &[f32], colour: &[f32], clips: usize) -> Vec<Reading> {
                         *p = p.max(moving * c[i * cells + cell]);
                     }
                 }
-                let (mut seen_kinds, mut seen_colours) = (0usize, 0usize);
-                for patch in patches(k, c) {
-                    seen_kinds |= 1 << patch.kind;
-                    if patch.kind != avatar {
-                        seen_colours |= 1 << patch.colour;
-                    }
-                }
+                let found = patches(k, c);
                 for (i, n) in kind_frames.iter_mut().enumerate() {
-                    *n += (seen_kinds >> i) & 1;
+                    *n += usize::from(found.iter().any(|p| p.kind == i));
                 }
                 for (i, n) in colour_frames.iter_mut().enumerate() {
-                    *n += (seen_colours >> i) & 1;
+                    *n += usize::from(found.iter().any(|p| p.kind != avatar && p.colour == i));
                 }
             }
             Reading { likeliest_colour: likeliest.into_iter().map(logit).collect(), kind_frames, colour_frames }
@@ -303,8 +297,8 @@ mod tests {
     #[test]
     fn patches_are_connected_cells_named_by_their_mass() {
         let mut maps = empty(1, 1);
-        // A 2x2 duck-coloured-blue blob at the top left, one of its cells read as a ball; a lone
-        // red cube cell touching nothing; a green ball cell touching the blob diagonally.
+        // A blue 2x2 blob at the top left, three cells read as a duck and one as a ball; a green
+        // ball cell touching the blob diagonally; a lone red cube cell touching nothing.
         let at = |row: usize, col: usize| row * MAP_SIZE + col;
         for cell in [at(0, 0), at(0, 1), at(1, 0)] {
             paint(&mut maps, 0, cell, 3, 4);
