@@ -71,6 +71,7 @@ pub mod media;
 pub mod models;
 pub mod prompt;
 pub mod scene;
+pub mod slots;
 
 pub use email::Email;
 pub use prompt::Prompt;

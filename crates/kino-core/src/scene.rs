@@ -57,6 +57,7 @@ impl Scene {
 
 /// Where the scene is set.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Setting {
     /// An indoor gym: wooden floor, hum and room echo.
@@ -86,6 +87,7 @@ impl Setting {
 
 /// How frames are drawn.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Style {
     /// Flat colours with bold outlines.
@@ -115,6 +117,7 @@ impl Style {
 
 /// A named colour. Captions use the name; the renderer uses [`Colour::rgb`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Colour {
     Red,
@@ -183,6 +186,7 @@ impl Colour {
 
 /// A relative size; each object kind scales it to metres.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Size {
     Small,
@@ -215,6 +219,7 @@ impl Size {
 
 /// What a thing is made of: it sets bounce, grip, weight and the sound it makes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Material {
     Rubber,
@@ -303,6 +308,7 @@ impl Material {
 
 /// The kind of a moving object.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum ObjectKind {
     Ball,
@@ -434,6 +440,7 @@ pub enum Fixture {
 
 /// How tight a shot is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Framing {
     /// The whole stage.
@@ -481,6 +488,11 @@ pub struct Camera {
     /// Zoom rate: the view shrinks by this factor per second (1 = none, above 1 zooms in).
     #[serde(default = "one")]
     pub zoom: f32,
+    /// When following: the share of the frame's height the followed object fills at least
+    /// (the view narrows from the framing's span until it does). `None` keeps the framing's
+    /// fixed span, which draws a small ball a few pixels across in a 64x64 medium shot.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub subject_share: Option<f32>,
 }
 
 fn default_centre() -> [f32; 2] {

@@ -34,7 +34,7 @@ fn training_speed<T: Task>(task: &T, batch: usize, steps: usize) -> anyhow::Resu
     let device = Device::flex().autodiff();
     let mut model = task.init(&device);
     let mut optimizer = AdamWConfig::new().init();
-    let mut stream = ClipStream::start(0, 1, &kino_world::sample::Distribution::default());
+    let mut stream = ClipStream::start(0, 1, &kino_world::sample::Distribution::legacy());
     let mut timed = 0.0;
     for step in 0..=steps {
         let clips = stream.next_batch(batch)?;
@@ -53,7 +53,7 @@ fn training_speed<T: Task>(task: &T, batch: usize, steps: usize) -> anyhow::Resu
 /// that does not depend on the teacher.
 fn encoding_speed(task: &crate::teacher::TeacherTask, batch: usize, steps: usize) -> anyhow::Result<f64> {
     let device = Device::flex();
-    let mut stream = ClipStream::start(0, 1, &kino_world::sample::Distribution::default());
+    let mut stream = ClipStream::start(0, 1, &kino_world::sample::Distribution::legacy());
     let mut timed = 0.0;
     for step in 0..=steps {
         let clips = stream.next_batch(batch)?;

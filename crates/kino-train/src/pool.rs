@@ -53,7 +53,14 @@ impl LatentPool {
             .iter()
             .enumerate()
             .map(|(i, clip)| Entry {
-                clip: Clip { scene: clip.scene.clone(), frames: Vec::new(), audio: Vec::new(), captions: clip.captions.clone(), labels: clip.labels.clone() },
+                clip: Clip {
+                    scene: clip.scene.clone(),
+                    frames: Vec::new(),
+                    audio: Vec::new(),
+                    captions: clip.captions.clone(),
+                    labels: clip.labels.clone(),
+                    slots: clip.slots.clone(),
+                },
                 video: latents.video.clone().slice(i..i + 1),
                 audio: latents.audio.clone().slice(i..i + 1),
             })

@@ -1,6 +1,6 @@
 //! Where the camera looks at each moment: shot, framing, follow, pan and zoom.
 
-use kino_core::scene::{Fixture, Scene};
+use kino_core::scene::{Camera, Fixture, Framing, Scene};
 
 use crate::physics::Simulation;
 
@@ -43,36 +43,59 @@ pub fn view_at(scene: &Scene, sim: &Simulation, t: f64, width: u32, height: u32)
     };
     let cam = &shot.camera;
     let zoom = if cam.zoom.is_finite() && cam.zoom > 0.0 { cam.zoom.powf(local) } else { 1.0 };
-    let span = cam.framing.view_span() / zoom.max(1e-3);
+    let subject = subject_span(scene, cam);
+    let span = subject.unwrap_or(cam.framing.view_span()) / zoom.max(1e-3);
     let scale = w.max(h) / span;
     let half_h = h / scale * 0.5;
+    let mut lowest = None;
     let (mut cx, mut cy) = match cam.follow.and_then(|i| sim.states.first().and_then(|s| s.get(i)).map(|_| i)) {
         Some(i) => {
             // Pan with the subject, but tilt only as far as keeps its top inside the frame: a
             // camera that tracked its height too would hold a bouncing ball still and move the
             // floor instead, and the bounce would not read.
             let s = sim.state_at(t);
-            let top = s[i].pos[1] as f32 + scene.objects.get(i).map_or(0.0, |o| o.extent());
-            (s[i].pos[0] as f32, top - 0.8 * half_h)
+            let extent = scene.objects.get(i).map_or(0.0, |o| o.extent());
+            lowest = Some(s[i].pos[1] as f32 - extent);
+            (s[i].pos[0] as f32, s[i].pos[1] as f32 + extent - 0.8 * half_h)
         }
         None => (cam.centre[0] + cam.pan * local, cam.centre[1]),
     };
     // Keep the floor near the bottom of the frame (lower when there is a pool to see into).
-    let below = if scene.fixtures.iter().any(|f| matches!(f, Fixture::Pool { .. })) { 1.1 } else { 0.6 };
+    // A view narrowed to its subject keeps the floor nearer the bottom, in proportion.
+    let below: f32 = if scene.fixtures.iter().any(|f| matches!(f, Fixture::Pool { .. })) { 1.1 } else { 0.6 };
+    let below = if subject.is_some() { below.min(0.3 * half_h) } else { below };
     cy = cy.max(half_h - below);
+    // A view narrowed to its subject also follows it down (into a pool), so it stays in frame.
+    if let (Some(_), Some(bottom)) = (subject, lowest) {
+        cy = cy.min(bottom + 0.9 * half_h);
+    }
     let half_w = w / scale * 0.5;
     let (sl, sr) = (scene.stage[0] - 0.4, scene.stage[1] + 0.4);
+    let followed_x = cx;
     if sr - sl > 2.0 * half_w {
         cx = cx.clamp(sl + half_w, sr - half_w);
     } else {
         cx = (sl + sr) * 0.5;
     }
+    // ... and across, even where it leaves the stage.
+    if subject.is_some() {
+        cx = cx.clamp(followed_x - 0.8 * half_w, followed_x + 0.8 * half_w);
+    }
     View { cx, cy, scale, width: w, height: h, shot: index }
+}
+
+/// The span (metres across the longer side) that makes a followed object fill the camera's
+/// [`subject_share`](kino_core::scene::Camera::subject_share) of the frame, when narrower than
+/// the framing's; `None` for wide shots and cameras without a share.
+fn subject_span(scene: &Scene, cam: &Camera) -> Option<f32> {
+    let share = cam.subject_share.filter(|s| s.is_finite() && *s > 0.0 && *s < 1.0)?;
+    let object = scene.objects.get(cam.follow?)?;
+    (cam.framing != Framing::Wide).then(|| (2.0 * object.extent() / share).min(cam.framing.view_span()))
 }
 
 #[cfg(test)]
 mod tests {
-    use kino_core::scene::{Camera, Colour, Fixture, Framing, Material, Object, ObjectKind, Setting, Shot, Size, Style};
+    use kino_core::scene::{Colour, Material, Object, ObjectKind, Setting, Shot, Size, Style};
 
     use super::*;
     use crate::physics::simulate;
@@ -88,7 +111,7 @@ mod tests {
             spin: 0.0,
             avatar: None,
         };
-        let camera = Camera { framing, follow: Some(0), centre: [0.0, 1.2], pan: 0.0, zoom: 1.0 };
+        let camera = Camera { framing, follow: Some(0), centre: [0.0, 1.2], pan: 0.0, zoom: 1.0, subject_share: None };
         Scene {
             seed: 1,
             setting: Setting::Gym,

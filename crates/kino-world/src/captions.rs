@@ -6,9 +6,12 @@
 
 use kino_core::scene::{Framing, Material, Object, ObjectKind, Scene, Setting, Style};
 
+use kino_core::slots::{ClipSlots, MAX_OBJECTS, MAX_SHOTS, Motion, ObjectSlot};
+
 use crate::fixtures::Part;
-use crate::physics::{EventKind, Shape, ShotOutcome, Simulation};
+use crate::physics::{EventKind, Simulation};
 use crate::rng::Rng;
+use crate::slots::motions as motions_of;
 
 const NUMBERS: [&str; 11] = ["no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten"];
 
@@ -52,7 +55,8 @@ fn noun_phrase(o: &Object, size: bool, material: bool) -> String {
     words.join(" ")
 }
 
-/// What one object did, as a verb phrase ("misses and bounces off the backboard").
+/// What one object did, as a verb phrase ("misses and bounces off the backboard"): the world's
+/// [`motions`], worded.
 pub fn motion(scene: &Scene, sim: &Simulation, i: usize) -> String {
     let o = &scene.objects[i];
     if o.kind == ObjectKind::Avatar {
@@ -69,61 +73,48 @@ pub fn motion(scene: &Scene, sim: &Simulation, i: usize) -> String {
         };
         return format!("babbles {voice}");
     }
-    let mut parts: Vec<String> = Vec::new();
-    if let Some(out) = sim.outcomes[i] {
-        parts.push(
-            match out {
-                ShotOutcome::Scored => "flies through the hoop and scores",
-                ShotOutcome::MissedBackboard => "misses and bounces off the backboard",
-                ShotOutcome::MissedRim => "hits the rim and bounces out",
-                ShotOutcome::Airball => "misses the hoop completely",
+    let parts: Vec<String> = motions_of(scene, sim, i)
+        .into_iter()
+        .take(3)
+        .map(|m| match m {
+            Motion::BumpsIntoSomething => {
+                let other = sim.events.iter().filter(|e| e.object == i).find_map(|e| if let Part::Object(j) = e.other { Some(j) } else { None });
+                format!("bumps into the {}", other.map_or("something", |j| scene.objects[j].kind.noun()))
             }
-            .into(),
-        );
+            m => verb_phrase(m).into(),
+        })
+        .collect();
+    join_and(&parts)
+}
+
+/// A motion as a caption's verb phrase ("bounces twice").
+pub fn verb_phrase(m: Motion) -> &'static str {
+    match m {
+        Motion::BouncesTwice => "bounces twice",
+        Motion::BouncesThreeTimes => "bounces three times",
+        Motion::BouncesFourTimes => "bounces four times",
+        Motion::BouncesOften => "bounces again and again",
+        Motion::Lands => "lands on the floor",
+        Motion::RollsAlongTheFloor => "rolls along the floor",
+        Motion::SlidesAcrossTheFloor => "slides across the floor",
+        Motion::RollsDownTheRamp => "rolls down the ramp",
+        Motion::SlidesDownTheRamp => "slides down the ramp",
+        Motion::HitsTheRamp => "hits the ramp",
+        Motion::SplashesIntoThePool => "splashes into the pool",
+        Motion::Floats => "floats",
+        Motion::SinksToTheBottom => "sinks to the bottom",
+        Motion::Scores => "flies through the hoop and scores",
+        Motion::MissesOffTheBackboard => "misses and bounces off the backboard",
+        Motion::MissesOffTheRim => "hits the rim and bounces out",
+        Motion::Airball => "misses the hoop completely",
+        Motion::Tumbles => "tumbles over",
+        Motion::BumpsIntoSomething => "bumps into something",
+        Motion::HitsTheWall => "hits the wall",
+        Motion::Wobbles => "wobbles",
+        Motion::SitsStill => "sits still",
+        Motion::Babbles => "babbles",
+        Motion::Watches => "stands and watches",
     }
-    let events: Vec<_> = sim.events.iter().filter(|e| e.object == i).collect();
-    let is_box = matches!(sim.bodies[i].shape, Shape::Box { .. });
-    let on_ramp = sim.rolling.iter().filter(|r| r.object == i && r.part == Part::Ramp).count();
-    if on_ramp as f64 > 0.15 * sim.step_hz {
-        parts.push(if is_box { "slides down the ramp" } else { "rolls down the ramp" }.into());
-    } else if events.iter().any(|e| e.other == Part::Ramp && e.speed > 0.5) {
-        parts.push("hits the ramp".into());
-    }
-    let bounces = events.iter().filter(|e| e.kind == EventKind::Impact && e.other == Part::Floor && e.speed > 0.6).count();
-    if bounces >= 2 && !is_box {
-        parts.push(match bounces {
-            2 => "bounces twice".into(),
-            3 | 4 => format!("bounces {} times", number(bounces)),
-            _ => "bounces again and again".into(),
-        });
-    } else if bounces == 1 {
-        parts.push("lands on the floor".into());
-    }
-    let rolled: f64 = sim.rolling.iter().filter(|r| r.object == i && r.speed > 0.2 && r.part == Part::Floor).count() as f64 / sim.step_hz;
-    if rolled > 0.3 {
-        parts.push(if is_box { "slides across the floor".into() } else { "rolls along the floor".into() });
-    }
-    if is_box {
-        let turned = sim.states.last().map_or(0.0, |s| s[i].angle.abs());
-        if turned > 1.2 {
-            parts.push("tumbles over".into());
-        }
-    }
-    if let Some(j) = events.iter().find_map(|e| if let Part::Object(j) = e.other { Some(j) } else { None }) {
-        parts.push(format!("bumps into the {}", scene.objects[j].kind.noun()));
-    }
-    if events.iter().any(|e| e.other == Part::Wall && e.speed > 0.5) {
-        parts.push("hits the wall".into());
-    }
-    if events.iter().any(|e| e.kind == EventKind::Splash) {
-        parts.push("splashes into the pool".into());
-        parts.push(if sim.bodies[i].density < 1.0 { "floats".into() } else { "sinks to the bottom".into() });
-    }
-    if parts.is_empty() {
-        let moved = sim.states.iter().any(|s| (s[i].vel[0].powi(2) + s[i].vel[1].powi(2)).sqrt() > 0.1);
-        parts.push(if moved { "wobbles".into() } else { "sits still".into() });
-    }
-    join_and(&parts.iter().take(3).cloned().collect::<Vec<_>>())
 }
 
 fn join_and(items: &[String]) -> String {
@@ -235,18 +226,35 @@ fn plain_subject(scene: &Scene, i: usize) -> String {
 
 /// Several different captions for one simulated scene.
 pub fn captions(scene: &Scene, sim: &Simulation) -> Vec<String> {
+    described(scene, sim).into_iter().map(|(caption, _)| caption).collect()
+}
+
+/// [`captions`], each with the slots it names (and nothing it leaves unsaid): the prompt
+/// reader's training labels. Objects are listed in scene order.
+pub fn described(scene: &Scene, sim: &Simulation) -> Vec<(String, ClipSlots)> {
     let mut rng = Rng::stream(scene.seed, "captions");
     let n = scene.objects.len();
+    let said = |objects: Vec<ObjectSlot>| ClipSlots { objects: objects.into_iter().take(MAX_OBJECTS).collect(), ..ClipSlots::default() };
     if n == 0 {
-        return vec![format!("An empty stage {}, {}.", scene.setting.phrase(), scene.style.phrase())];
+        let slots = ClipSlots { setting: Some(scene.setting), style: Some(scene.style), ..ClipSlots::default() };
+        return vec![(format!("An empty stage {}, {}.", scene.setting.phrase(), scene.style.phrase()), slots)];
     }
     let motions: Vec<String> = (0..n).map(|i| motion(scene, sim, i)).collect();
+    let first_motions: Vec<Option<Motion>> = (0..n).map(|i| motions_of(scene, sim, i).first().copied()).collect();
     let clauses: Vec<String> = (0..n).map(|i| format!("{} {}", subject(scene, i), motions[i])).collect();
+    // What a clause names of its object: the subject's words and what it mainly did.
+    let clause_slots: Vec<ObjectSlot> = (0..n).map(|i| ObjectSlot { motion: first_motions[i], ..subject_slot(scene, i) }).collect();
     let list = list_phrase(scene, true);
     let short = list_phrase(scene, false);
+    let listed = |detailed: bool| -> Vec<ObjectSlot> { (0..n).map(|i| list_slot(scene, i, detailed)).collect() };
+    let with_motions =
+        |objects: Vec<ObjectSlot>| -> Vec<ObjectSlot> { objects.into_iter().zip(&first_motions).map(|(o, m)| ObjectSlot { motion: *m, ..o }).collect() };
     let mut out = Vec::new();
     // 1: the full description.
-    out.push(format!("{} {}. {}. {}.", capitalise(&list), scene.setting.phrase(), capitalise(&join_and(&clauses)), style_sentence(scene.style)));
+    out.push((
+        format!("{} {}. {}. {}.", capitalise(&list), scene.setting.phrase(), capitalise(&join_and(&clauses)), style_sentence(scene.style)),
+        ClipSlots { setting: Some(scene.setting), style: Some(scene.style), ..said(with_motions(listed(true))) },
+    ));
     // 2: motion first.
     let joiner = rng.pick(&[" while ", "; meanwhile ", ", and "]);
     let mut m = capitalise(&clauses[0]);
@@ -254,20 +262,27 @@ pub fn captions(scene: &Scene, sim: &Simulation) -> Vec<String> {
         m.push_str(joiner);
         m.push_str(&join_and(&clauses[1..]));
     }
-    out.push(format!("{m}, {} {}.", ground_phrase(scene.setting), scene.style.phrase()));
+    out.push((
+        format!("{m}, {} {}.", ground_phrase(scene.setting), scene.style.phrase()),
+        ClipSlots { setting: Some(scene.setting), style: Some(scene.style), ..said(clause_slots.clone()) },
+    ));
     // 3: short and count-led.
     let count = n;
     let things = if scene.objects.iter().all(|o| o.kind == ObjectKind::Avatar) { "figure" } else { "thing" };
-    out.push(format!(
-        "{} {}{} {}: {short}, {}.",
-        capitalise(number(count)),
-        things,
-        if count == 1 { "" } else { "s" },
-        scene.setting.phrase(),
-        scene.style.phrase()
+    out.push((
+        format!("{} {}{} {}: {short}, {}.", capitalise(number(count)), things, if count == 1 { "" } else { "s" }, scene.setting.phrase(), scene.style.phrase()),
+        ClipSlots { setting: Some(scene.setting), style: Some(scene.style), ..said(listed(false)) },
     ));
     // 4: the camera's point of view.
-    out.push(format!("{}: {short} {}; {}.", capitalise(&camera_phrase(scene)), scene.setting.phrase(), join_and(&clauses)));
+    out.push((
+        format!("{}: {short} {}; {}.", capitalise(&camera_phrase(scene)), scene.setting.phrase(), join_and(&clauses)),
+        ClipSlots {
+            setting: Some(scene.setting),
+            framing: scene.shots.first().map(|s| s.camera.framing),
+            shots: Some(scene.shots.len().clamp(1, usize::from(MAX_SHOTS)) as u8),
+            ..said(with_motions(listed(false)))
+        },
+    ));
     // 5: what is heard, for clips with sound.
     let sound: Vec<String> = (0..n)
         .map(|i| {
@@ -284,13 +299,56 @@ pub fn captions(scene: &Scene, sim: &Simulation) -> Vec<String> {
             format!("{} {what}", subject(scene, i))
         })
         .collect();
-    out.push(format!("With sound: {} {}.", join_and(&sound), scene.setting.phrase()));
+    out.push((
+        format!("With sound: {} {}.", join_and(&sound), scene.setting.phrase()),
+        ClipSlots { setting: Some(scene.setting), ..said((0..n).map(|i| subject_slot(scene, i)).collect()) },
+    ));
     // 6: one plain sentence, the way short prompts are written ("a red rubber ball bounces
     // twice on a wooden floor"): no size, no style, the place told by its ground.
     let plain: Vec<String> = (0..n).map(|i| format!("{} {}", plain_subject(scene, i), motions[i])).collect();
-    let ground = if rng.chance(0.5) { short_ground_phrase(scene.setting) } else { ground_phrase(scene.setting) };
-    out.push(format!("{} {ground}.", capitalise(&join_and(&plain))));
+    let plain_slots: Vec<ObjectSlot> = (0..n).map(|i| ObjectSlot { motion: first_motions[i], ..plain_slot(scene, i) }).collect();
+    let full_ground = !rng.chance(0.5);
+    let ground = if full_ground { ground_phrase(scene.setting) } else { short_ground_phrase(scene.setting) };
+    // "On a wooden floor" names the floor of a gym, not the gym; the other short grounds name their place.
+    let (setting, floor) = match (full_ground, scene.setting) {
+        (false, Setting::Gym) => (None, Some(Material::Wood)),
+        (_, setting) => (Some(setting), None),
+    };
+    out.push((format!("{} {ground}.", capitalise(&join_and(&plain))), ClipSlots { setting, floor, ..said(plain_slots) }));
     out
+}
+
+/// What a list phrase names of object `i`: kind and colour, and with `detailed` its size and
+/// (for balls and cubes) material; several alike are "two red balls", kind and colour alone.
+fn list_slot(scene: &Scene, i: usize, detailed: bool) -> ObjectSlot {
+    let o = &scene.objects[i];
+    let alike = scene.objects.iter().filter(|p| p.kind == o.kind && p.colour == o.colour && o.kind != ObjectKind::Avatar).count();
+    let mut slot = ObjectSlot::new(o.kind, o.colour);
+    if alike == 1 && detailed && o.kind != ObjectKind::Avatar {
+        slot.size = Some(o.size);
+        slot.material = matches!(o.kind, ObjectKind::Ball | ObjectKind::Cube).then_some(o.material);
+    }
+    slot
+}
+
+/// What [`subject`] names of object `i`: kind and colour ("the character" names only its kind).
+fn subject_slot(scene: &Scene, i: usize) -> ObjectSlot {
+    let o = &scene.objects[i];
+    let alike = scene.objects.iter().filter(|p| p.kind == o.kind && p.colour == o.colour).count();
+    if o.kind == ObjectKind::Avatar && alike == 1 {
+        return ObjectSlot { kind: Some(o.kind), ..ObjectSlot::default() };
+    }
+    ObjectSlot::new(o.kind, o.colour)
+}
+
+/// What [`plain_subject`] names of object `i`.
+fn plain_slot(scene: &Scene, i: usize) -> ObjectSlot {
+    let o = &scene.objects[i];
+    let alike = scene.objects.iter().filter(|p| p.kind == o.kind && p.colour == o.colour).count();
+    if alike > 1 && o.kind != ObjectKind::Avatar {
+        return subject_slot(scene, i);
+    }
+    ObjectSlot { material: matches!(o.kind, ObjectKind::Ball | ObjectKind::Cube).then_some(o.material), ..ObjectSlot::new(o.kind, o.colour) }
 }
 
 fn style_sentence(style: Style) -> &'static str {

@@ -175,7 +175,10 @@ impl ShardReader {
         let mut pcm = vec![0u8; meta.samples * 2];
         self.r.read_exact(&mut pcm).map_err(|e| WorldError::io(&self.path, e))?;
         let audio = pcm.chunks_exact(2).map(|b| f32::from(i16::from_le_bytes([b[0], b[1]])) / 32767.0).collect();
-        let clip = Clip { scene: meta.scene.clone(), frames, audio, captions: meta.captions.clone(), labels: meta.labels.clone() };
+        // Slots are read off the simulation again, so shards written before slots existed hold them too.
+        let sim = crate::physics::simulate(&meta.scene, meta.frames as f64 / f64::from(meta.labels.fps));
+        let slots = crate::slots::slots(&meta.scene, &sim);
+        let clip = Clip { scene: meta.scene.clone(), frames, audio, captions: meta.captions.clone(), labels: meta.labels.clone(), slots };
         Ok(Some((meta, clip)))
     }
 }

@@ -30,6 +30,7 @@ pub mod render;
 pub mod rng;
 pub mod sample;
 pub mod scene_file;
+pub mod slots;
 pub mod voice;
 
 use kino_core::scene::Scene;
@@ -90,6 +91,8 @@ pub struct Clip {
     pub audio: Vec<f32>,
     pub captions: Vec<String>,
     pub labels: Labels,
+    /// What a prompt asking for exactly this clip would name ([`slots::slots`]).
+    pub slots: kino_core::slots::ClipSlots,
 }
 
 /// Simulate, render, sonify, caption and label `scene`.
@@ -106,6 +109,7 @@ pub fn render_clip(scene: &Scene, settings: &RenderSettings) -> Result<Clip, Wor
         frames,
         audio,
         captions: captions::captions(scene, &sim),
+        slots: slots::slots(scene, &sim),
         labels: labels::labels(scene, &sim, settings.width, settings.height, settings.fps, count),
     })
 }

@@ -72,6 +72,9 @@ struct RenderArgs {
     /// Also write sheet.png: every frame tiled in one image.
     #[arg(long)]
     sheet: bool,
+    /// With --seed: a JSON file with sampling weights (fields of `Distribution`; missing ones take defaults).
+    #[arg(long, env = "KINO_WORLD_DISTRIBUTION", requires = "seed")]
+    distribution: Option<PathBuf>,
     #[command(flatten)]
     frames: Frames,
 }
@@ -108,7 +111,10 @@ fn main() -> Result<()> {
                     let text = std::fs::read_to_string(path).with_context(|| format!("reading scene file {}", path.display()))?;
                     parse_scene(&text).with_context(|| format!("in scene file {}", path.display()))?
                 }
-                (None, Some(seed)) => sample(seed, &Distribution::default()),
+                (None, Some(seed)) => match &a.distribution {
+                    Some(path) => sample(seed, &Distribution::load(path)?),
+                    None => sample(seed, &Distribution::default()),
+                },
                 (None, None) => bail!("give --scene FILE or --seed N"),
             };
             let clip = render_clip(&scene, &a.frames.settings(128))?;

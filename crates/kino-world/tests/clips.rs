@@ -27,7 +27,10 @@ fn drop_scene(material: Material, floor: Material) -> Scene {
             avatar: None,
         }],
         fixtures: vec![Fixture::Floor { material: floor }],
-        shots: vec![Shot { duration_s: 3.0, camera: Camera { framing: Framing::Wide, follow: None, centre: [0.0, 1.2], pan: 0.0, zoom: 1.0 } }],
+        shots: vec![Shot {
+            duration_s: 3.0,
+            camera: Camera { framing: Framing::Wide, follow: None, centre: [0.0, 1.2], pan: 0.0, zoom: 1.0, subject_share: None },
+        }],
     }
 }
 

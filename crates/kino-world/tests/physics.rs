@@ -19,7 +19,7 @@ fn scene(objects: Vec<Object>, fixtures: Vec<Fixture>, duration_s: f32) -> Scene
         stage: [-2.5, 2.5],
         objects,
         fixtures,
-        shots: vec![Shot { duration_s, camera: Camera { framing: Framing::Wide, follow: None, centre: [0.0, 1.4], pan: 0.0, zoom: 1.0 } }],
+        shots: vec![Shot { duration_s, camera: Camera { framing: Framing::Wide, follow: None, centre: [0.0, 1.4], pan: 0.0, zoom: 1.0, subject_share: None } }],
     }
 }
 

@@ -60,7 +60,7 @@ pub fn cases(n: usize) -> anyhow::Result<Vec<Case>> {
         };
         let frames = if kind == CaseKind::MultiShot { MULTI_SHOT_FRAMES } else { FRAMES };
         loop {
-            let scene = one_shot(sample(seed, &Distribution::default()), frames);
+            let scene = one_shot(sample(seed, &Distribution::legacy()), frames);
             seed += 1;
             let mut real = render(&scene, frames)?;
             let mut truth = Truth::of_clip(&real);
