@@ -163,14 +163,14 @@ impl VelocityField for Guided<'_> {
 }
 
 /// One Euler step from `t` to `t_next`: `x + (t_next - t) v(x, t)`.
-pub fn euler_step(field: &impl VelocityField, x: JointLatents, t: f64, t_next: f64) -> Result<JointLatents, ShapeError> {
+pub fn euler_step(field: &(impl VelocityField + ?Sized), x: JointLatents, t: f64, t_next: f64) -> Result<JointLatents, ShapeError> {
     let v = field.velocity(&x, t)?;
     Ok(x.add_scaled(&v, t_next - t))
 }
 
 /// One Heun step (Euler, then the trapezoid of the two velocities); the step that lands on
 /// `t = 0` stays Euler, as in Karras et al. (2022).
-pub fn heun_step(field: &impl VelocityField, x: JointLatents, t: f64, t_next: f64) -> Result<JointLatents, ShapeError> {
+pub fn heun_step(field: &(impl VelocityField + ?Sized), x: JointLatents, t: f64, t_next: f64) -> Result<JointLatents, ShapeError> {
     let dt = t_next - t;
     let v1 = field.velocity(&x, t)?;
     let euler = x.clone().add_scaled(&v1, dt);
@@ -203,7 +203,7 @@ pub fn schedule(steps: usize, start: f64, shift: f64) -> Vec<f64> {
 
 /// Integrates from `x` at `times[0]` to `times[last]`, calling `progress(step)` after each step.
 pub fn sample(
-    field: &impl VelocityField,
+    field: &(impl VelocityField + ?Sized),
     x: JointLatents,
     times: &[f64],
     sampler: Sampler,

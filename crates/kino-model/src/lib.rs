@@ -7,6 +7,7 @@
 //! - [`audio_vae`]: 1D conv VAE whose latent frames align with the video latent frames.
 //! - [`dit`]: the diffusion transformer over joint video and audio tokens.
 //! - [`flow`]: rectified-flow loss, Euler and Heun samplers, classifier-free guidance.
+//! - [`kino2`]: kino-2's pixel-space generator conditioned on the prompt's slots.
 //! - [`pipeline`]: a released model folder end to end (generate, remix, extend, multi-shot).
 //! - [`spectrogram`]: STFT and Griffin-Lim, the audio autoencoder's front and back end.
 //!
@@ -17,6 +18,7 @@
 pub mod audio_vae;
 pub mod dit;
 pub mod flow;
+pub mod kino2;
 pub mod layers;
 pub mod noise;
 pub mod pipeline;

@@ -1,6 +1,8 @@
-//! A released model end to end: prompt → MiniLM states → flow sampling of joint video and
-//! audio latents → the two decoders → RGB frames and 16 kHz sound. Also the edits built on the
-//! same sampler:
+//! A released model end to end: prompt → conditioning → flow sampling of the joint video and
+//! audio → RGB frames and 16 kHz sound. Two families share it ([`Family`]): kino-1 samples a video
+//! autoencoder's latents under MiniLM's states of the prompt and decodes them; kino-2 samples the
+//! pixels themselves under the slots its prompt reader finds in the prompt. Sound is sampled in
+//! the audio autoencoder's latents by both. Also the edits built on the same sampler:
 //!
 //! - **remix**: an existing clip's latents, noised to `strength` (0 keeps it, 1 is a fresh
 //!   clip), denoised under a new prompt (SDEdit, Meng et al., 2022);
@@ -9,8 +11,9 @@
 //!   continuation starts where the clip stopped; the result is the stitched clip;
 //! - **multi-shot**: extends shot after shot, each under its own prompt.
 //!
-//! A model folder holds `config.json` ([`PipelineConfig`]) and three half-precision
-//! safetensors files (`video_vae`, `audio_vae`, `generator`); MiniLM comes from its own folder.
+//! A model folder holds `config.json` ([`PipelineConfig`]) and half-precision safetensors files
+//! (`audio_vae`, `generator`, and kino-1's `video_vae` or kino-2's `reader`); MiniLM comes from
+//! its own folder.
 
 use std::path::{Path, PathBuf};
 
@@ -18,16 +21,22 @@ use burn::tensor::{Device, Tensor, TensorData};
 use serde::{Deserialize, Serialize};
 
 use crate::audio_vae::{AudioVae, AudioVaeConfig, from_model_rate, to_model_rate};
+use kino_core::slots::ClipSlots;
+
 use crate::dit::{Conditioning, JointLatents, Kino, KinoConfig};
-use crate::flow::{self, Guided, Sampler};
+use crate::flow::{self, Guided, Sampler, VelocityField};
+use crate::kino2::denoise::SlotGuided;
+use crate::kino2::reader::{PromptReader, ReaderConfig};
+use crate::kino2::slots::SlotTensors;
+use crate::kino2::{Kino2, Kino2Config};
 use crate::noise::gaussian;
 use crate::shape::ShapeError;
 use crate::text::{TextEncoder, TextError, loader::LoadError};
 use crate::video_vae::{TIME_COMPRESSION, VideoVae, VideoVaeConfig, rgb_to_video, video_to_rgb};
 use crate::weights::{self, WeightsError};
 
-/// Latent frames an extension keeps from the clip it continues (8 video frames, 0.67 s).
-pub const EXTEND_CONTEXT: usize = 2;
+/// Video frames an extension keeps from the clip it continues (0.67 s).
+pub const EXTEND_CONTEXT_FRAMES: usize = 8;
 /// Griffin-Lim rounds when turning generated spectrograms into sound.
 const GRIFFIN_LIM_ITERATIONS: usize = 32;
 
@@ -36,12 +45,11 @@ const GRIFFIN_LIM_ITERATIONS: usize = 32;
 pub struct PipelineConfig {
     /// The weights' name, e.g. `kino-1-teacher`.
     pub name: String,
-    pub video_vae: VideoVaeConfig,
+    /// What the generator works on and reads.
+    #[serde(flatten)]
+    pub family: Family,
     pub audio_vae: AudioVaeConfig,
-    pub generator: KinoConfig,
-    /// Multiplies the video autoencoder's latent mean to give unit variance.
-    pub video_scale: f64,
-    /// The same for the audio latents.
+    /// Multiplies the audio autoencoder's latent mean to give unit variance.
     pub audio_scale: f64,
     pub width: usize,
     pub height: usize,
@@ -54,10 +62,59 @@ pub struct PipelineConfig {
     pub shift: f64,
 }
 
+/// The two generator families (told apart by their config's fields).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum Family {
+    /// kino-1: a transformer over a video autoencoder's latents, reading MiniLM's token states.
+    Latent {
+        video_vae: VideoVaeConfig,
+        generator: KinoConfig,
+        /// Multiplies the video autoencoder's latent mean to give unit variance.
+        video_scale: f64,
+    },
+    /// kino-2: a transformer over pixels, reading the slots its prompt reader finds.
+    Pixel {
+        pixel_generator: Kino2Config,
+        reader: ReaderConfig,
+        /// Times `[low, high]` where classifier-free guidance applies.
+        guidance_window: [f64; 2],
+    },
+}
+
 impl PipelineConfig {
+    /// The generator's video array `[channels, frames, height, width]`: latents or pixels.
+    pub fn window_shape(&self) -> [usize; 4] {
+        match &self.family {
+            Family::Latent { generator, .. } => generator.video_latent,
+            Family::Pixel { pixel_generator, .. } => pixel_generator.video,
+        }
+    }
+
+    /// The audio latent `[channels, frames]` of one window.
+    pub fn audio_latent(&self) -> [usize; 2] {
+        match &self.family {
+            Family::Latent { generator, .. } => generator.audio_latent,
+            Family::Pixel { pixel_generator, .. } => pixel_generator.audio_latent,
+        }
+    }
+
+    /// Video frames per frame of the generator's array (the autoencoder's time compression).
+    pub fn frames_per_step(&self) -> usize {
+        match &self.family {
+            Family::Latent { .. } => TIME_COMPRESSION,
+            Family::Pixel { .. } => 1,
+        }
+    }
+
     /// Frames in one generated window.
     pub fn frames(&self) -> usize {
-        self.generator.video_latent[1] * TIME_COMPRESSION
+        self.window_shape()[1] * self.frames_per_step()
+    }
+
+    /// Frames of the generator's array an extension keeps from the clip it continues.
+    pub fn extend_context(&self) -> usize {
+        EXTEND_CONTEXT_FRAMES / self.frames_per_step()
     }
 }
 
@@ -78,6 +135,9 @@ pub enum PipelineError {
     Shape(#[from] ShapeError),
     #[error("{0}")]
     Invalid(String),
+    /// The prompt names nothing the model can draw.
+    #[error("{0}")]
+    NotUnderstood(String),
 }
 
 /// What to generate.
@@ -90,11 +150,14 @@ pub struct Request {
     /// Guidance scale (the model's default when `None`).
     pub guidance: Option<f64>,
     pub sampler: Sampler,
+    /// kino-2: these slots instead of those the reader finds in the prompt (a person's
+    /// correction of what Kino understood); kino-1 ignores them.
+    pub slots: Option<ClipSlots>,
 }
 
 impl Request {
     pub fn new(prompt: impl Into<String>, seed: u64) -> Request {
-        Request { prompt: prompt.into(), seed, steps: None, guidance: None, sampler: Sampler::Euler }
+        Request { prompt: prompt.into(), seed, steps: None, guidance: None, sampler: Sampler::Euler, slots: None }
     }
 }
 
@@ -152,11 +215,17 @@ impl ClipLatents {
 /// A loaded model.
 pub struct Pipeline {
     pub config: PipelineConfig,
-    pub video_vae: VideoVae,
     pub audio_vae: AudioVae,
-    pub generator: Kino,
+    pub generator: Generator,
     pub text: TextEncoder,
     device: Device,
+}
+
+/// The loaded generator and what it needs of its family.
+#[derive(Debug)]
+pub enum Generator {
+    Latent { video_vae: VideoVae, model: Kino },
+    Pixel { model: Kino2, reader: PromptReader },
 }
 
 impl std::fmt::Debug for Pipeline {
@@ -169,6 +238,7 @@ impl std::fmt::Debug for Pipeline {
 pub const VIDEO_VAE_FILE: &str = "video_vae.safetensors";
 pub const AUDIO_VAE_FILE: &str = "audio_vae.safetensors";
 pub const GENERATOR_FILE: &str = "generator.safetensors";
+pub const READER_FILE: &str = "reader.safetensors";
 
 /// The files of a model folder.
 pub fn config_path(dir: &Path) -> PathBuf {
@@ -184,22 +254,55 @@ impl Pipeline {
             _ => PipelineError::Config { path: path.clone(), message: e.to_string() },
         })?;
         let config: PipelineConfig = serde_json::from_slice(&bytes).map_err(|e| PipelineError::Config { path: path.clone(), message: e.to_string() })?;
-        let video_vae = weights::load(config.video_vae.init(device), &dir.join(VIDEO_VAE_FILE))?;
         let audio_vae = weights::load(config.audio_vae.init(device), &dir.join(AUDIO_VAE_FILE))?;
-        let generator = weights::load(config.generator.init(device), &dir.join(GENERATOR_FILE))?;
+        let generator = match &config.family {
+            Family::Latent { video_vae, generator, .. } => Generator::Latent {
+                video_vae: weights::load(video_vae.init(device), &dir.join(VIDEO_VAE_FILE))?,
+                model: weights::load(generator.init(device), &dir.join(GENERATOR_FILE))?,
+            },
+            Family::Pixel { pixel_generator, reader, .. } => Generator::Pixel {
+                model: weights::load(pixel_generator.init(device), &dir.join(GENERATOR_FILE))?,
+                reader: weights::load(reader.init(device), &dir.join(READER_FILE))?,
+            },
+        };
         let text = TextEncoder::load(text_dir, device)?;
-        Ok(Pipeline { config, video_vae, audio_vae, generator, text, device: device.clone() })
+        Ok(Pipeline { config, audio_vae, generator, text, device: device.clone() })
     }
 
-    /// Writes a model folder: `config.json` and the three weight files in half precision.
-    pub fn save(dir: &Path, config: &PipelineConfig, video_vae: &VideoVae, audio_vae: &AudioVae, generator: &Kino) -> Result<(), PipelineError> {
+    /// Writes a model folder: `config.json` and the weight files in half precision.
+    pub fn save(dir: &Path, config: &PipelineConfig, audio_vae: &AudioVae, generator: &Generator) -> Result<(), PipelineError> {
         let io = |e: std::io::Error| PipelineError::Config { path: dir.to_owned(), message: e.to_string() };
         std::fs::create_dir_all(dir).map_err(io)?;
-        weights::save_f16(video_vae, &dir.join(VIDEO_VAE_FILE))?;
         weights::save_f16(audio_vae, &dir.join(AUDIO_VAE_FILE))?;
-        weights::save_f16(generator, &dir.join(GENERATOR_FILE))?;
+        match generator {
+            Generator::Latent { video_vae, model } => {
+                weights::save_f16(video_vae, &dir.join(VIDEO_VAE_FILE))?;
+                weights::save_f16(model, &dir.join(GENERATOR_FILE))?;
+            }
+            Generator::Pixel { model, reader } => {
+                weights::save_f16(model, &dir.join(GENERATOR_FILE))?;
+                weights::save_f16(reader, &dir.join(READER_FILE))?;
+            }
+        }
         let json = serde_json::to_vec_pretty(config).map_err(|e| PipelineError::Config { path: config_path(dir), message: e.to_string() })?;
         std::fs::write(config_path(dir), json).map_err(io)
+    }
+
+    /// What kino-2's reader finds in `prompt` (kino-1 reads no slots: `None`). A prompt that
+    /// names nothing the world can draw is an error saying so.
+    pub fn understand(&self, prompt: &str) -> Result<Option<ClipSlots>, PipelineError> {
+        let Generator::Pixel { reader, .. } = &self.generator else { return Ok(None) };
+        let prompt = prompt.trim();
+        if prompt.is_empty() {
+            return Err(PipelineError::Invalid("the prompt is empty".into()));
+        }
+        let slots = reader.forward(&self.text.encode(&[prompt])?).slots().into_iter().next().unwrap_or_default();
+        if slots.objects.iter().all(|o| o.kind.is_none() && o.colour.is_none()) {
+            return Err(PipelineError::NotUnderstood(format!(
+                "Kino found nothing it can draw in \"{prompt}\": it draws balls, basketballs, cubes, rubber ducks and characters, in a gym, a park, a studio or beside a pool; name at least one of them"
+            )));
+        }
+        Ok(Some(slots))
     }
 
     /// A new clip for `request`; `progress` gets the fraction done (0 to 1).
@@ -222,19 +325,19 @@ impl Pipeline {
         self.decode(&x, progress)
     }
 
-    /// `source` continued under `request.prompt`: one more window whose first
-    /// [`EXTEND_CONTEXT`] latent frames are `source`'s last; returns the stitched clip.
+    /// `source` continued under `request.prompt`: one more window whose first frames (0.67 s)
+    /// are `source`'s last; returns the stitched clip.
     pub fn extend(&self, source: &ClipLatents, request: &Request, progress: &mut dyn FnMut(f32)) -> Result<Generated, PipelineError> {
         let stitched = self.continued(source, request, progress)?;
         self.decode(&stitched, progress)
     }
 
-    /// Latent frames one [`Pipeline::extend`] adds.
+    /// Frames of the generator's array one [`Pipeline::extend`] adds.
     pub fn extension_frames(&self) -> usize {
-        self.config.generator.video_latent[1].saturating_sub(EXTEND_CONTEXT)
+        self.config.window_shape()[1].saturating_sub(self.config.extend_context())
     }
 
-    /// `source` continued by exactly `latent_frames` latent frames (as many windows as that
+    /// `source` continued by exactly `latent_frames` frames of the generator's array (as many windows as that
     /// takes, each from a new seed); returns the stitched clip.
     pub fn extend_by(&self, source: &ClipLatents, latent_frames: usize, request: &Request, progress: &mut dyn FnMut(f32)) -> Result<Generated, PipelineError> {
         let per_window = self.extension_frames();
@@ -257,28 +360,29 @@ impl Pipeline {
 
     /// The stitched latents of `source` and one more window.
     fn continued(&self, source: &ClipLatents, request: &Request, progress: &mut dyn FnMut(f32)) -> Result<JointLatents, PipelineError> {
-        let window = self.config.generator.video_latent[1];
-        if window <= EXTEND_CONTEXT {
-            return Err(PipelineError::Invalid(format!("this model's window of {window} latent frames is too short to extend a clip")));
+        let window = self.config.window_shape()[1];
+        let context = self.config.extend_context();
+        if window <= context {
+            return Err(PipelineError::Invalid(format!("this model's window of {window} frames is too short to extend a clip")));
         }
-        if source.frames() < EXTEND_CONTEXT || source.video_shape[0] != self.config.generator.video_latent[0] {
+        if source.frames() < context || source.video_shape[0] != self.config.window_shape()[0] {
             return Err(PipelineError::Invalid("the clip to extend was not made by this model".into()));
         }
         let known = self.window_of(source, source.frames().saturating_sub(window))?;
-        let offset = window - EXTEND_CONTEXT; // the context frames' place in `known`
-        let context = Known {
-            frames: EXTEND_CONTEXT,
-            video: known.video.clone().narrow(2, offset, EXTEND_CONTEXT),
-            audio: known.audio.clone().narrow(2, offset * self.audio_per_latent(), EXTEND_CONTEXT * self.audio_per_latent()),
+        let offset = window - context; // the context frames' place in `known`
+        let pinned = Known {
+            frames: context,
+            video: known.video.clone().narrow(2, offset, context),
+            audio: known.audio.clone().narrow(2, offset * self.audio_per_latent(), context * self.audio_per_latent()),
         };
         let noise = self.noise(request.seed);
-        let x = self.sample(request, noise, 1.0, Some(&context), progress)?;
+        let x = self.sample(request, noise, 1.0, Some(&pinned), progress)?;
         // Stitch: the whole source, then the window's new frames.
-        let new = window - EXTEND_CONTEXT;
+        let new = window - context;
         let full = source.to_joint(&self.device);
         Ok(JointLatents {
-            video: Tensor::cat(vec![full.video, x.video.narrow(2, EXTEND_CONTEXT, new)], 2),
-            audio: Tensor::cat(vec![full.audio, x.audio.narrow(2, EXTEND_CONTEXT * self.audio_per_latent(), new * self.audio_per_latent())], 2),
+            video: Tensor::cat(vec![full.video, x.video.narrow(2, context, new)], 2),
+            audio: Tensor::cat(vec![full.audio, x.audio.narrow(2, context * self.audio_per_latent(), new * self.audio_per_latent())], 2),
         })
     }
 
@@ -296,21 +400,21 @@ impl Pipeline {
         Ok(clip)
     }
 
-    /// Audio latent frames per video latent frame (16).
+    /// Audio latent frames per frame of the generator's array (16 for kino-1, 4 for kino-2).
     fn audio_per_latent(&self) -> usize {
-        self.config.generator.audio_latent[1] / self.config.generator.video_latent[1]
+        self.config.audio_latent()[1] / self.config.window_shape()[1]
     }
 
     fn noise(&self, seed: u64) -> JointLatents {
-        let [c, t, h, w] = self.config.generator.video_latent;
-        let [ac, af] = self.config.generator.audio_latent;
+        let [c, t, h, w] = self.config.window_shape();
+        let [ac, af] = self.config.audio_latent();
         JointLatents { video: gaussian([1, c, t, h, w], seed, &self.device), audio: gaussian([1, ac, af], seed ^ 0xA0D1_0000, &self.device) }
     }
 
     /// One generator window of `source` starting at latent frame `start`.
     fn window_of(&self, source: &ClipLatents, start: usize) -> Result<JointLatents, PipelineError> {
-        let [c, t, h, w] = self.config.generator.video_latent;
-        let [ac, _] = self.config.generator.audio_latent;
+        let [c, t, h, w] = self.config.window_shape();
+        let [ac, _] = self.config.audio_latent();
         if source.video_shape[0] != c || source.video_shape[2..] != [h, w] || source.audio_shape[0] != ac || source.frames() < t.min(start + 1) {
             return Err(PipelineError::Invalid("the source clip was not made by this model".into()));
         }
@@ -341,8 +445,8 @@ impl Pipeline {
         if !(scale.is_finite() && (1.0..=20.0).contains(&scale)) {
             return Err(PipelineError::Invalid(format!("guidance {scale} must be 1 to 20")));
         }
-        let text = self.text.encode(&[prompt])?;
-        let field = Guided { model: &self.generator, cond: Conditioning::text(text), scale };
+        let field = self.field(request, prompt, scale)?;
+        let field = field.as_ref();
         let times = flow::schedule(steps, start, self.config.shift);
         let pin_noise = self.noise(request.seed.wrapping_add(0x5EED));
         let mut x = match known {
@@ -351,8 +455,8 @@ impl Pipeline {
         };
         for (i, pair) in times.windows(2).enumerate() {
             x = match request.sampler {
-                Sampler::Euler => flow::euler_step(&field, x, pair[0], pair[1])?,
-                Sampler::Heun => flow::heun_step(&field, x, pair[0], pair[1])?,
+                Sampler::Euler => flow::euler_step(field, x, pair[0], pair[1])?,
+                Sampler::Heun => flow::heun_step(field, x, pair[0], pair[1])?,
             };
             if let Some(k) = known {
                 x = k.pin(x, &pin_noise, pair[1]);
@@ -362,9 +466,37 @@ impl Pipeline {
         Ok(x)
     }
 
-    /// Frames and sound of latents (any number of latent frames).
+    /// The generator under `request`, guided at `scale`.
+    fn field(&self, request: &Request, prompt: &str, scale: f64) -> Result<Box<dyn VelocityField + '_>, PipelineError> {
+        Ok(match (&self.generator, &self.config.family) {
+            (Generator::Latent { model, .. }, _) => Box::new(Guided { model, cond: Conditioning::text(self.text.encode(&[prompt])?), scale }),
+            (Generator::Pixel { model, .. }, family) => {
+                let slots = match &request.slots {
+                    Some(slots) => slots.clone(),
+                    None => self.understand(prompt)?.unwrap_or_default(),
+                };
+                let window = match family {
+                    Family::Pixel { guidance_window, .. } => *guidance_window,
+                    Family::Latent { .. } => [0.0, 1.0],
+                };
+                Box::new(SlotGuided {
+                    model,
+                    slots: SlotTensors::new(&[slots], &self.device),
+                    unconditional: SlotTensors::unconditional(1, &self.device),
+                    scale,
+                    window,
+                })
+            }
+        })
+    }
+
+    /// Frames and sound of the generator's arrays (any number of frames).
     fn decode(&self, x: &JointLatents, progress: &mut dyn FnMut(f32)) -> Result<Generated, PipelineError> {
-        let video = self.video_vae.decode(x.video.clone().div_scalar(self.config.video_scale))?.clamp(-1.0, 1.0); // [1, 3, T, H, W]
+        let video = match (&self.generator, &self.config.family) {
+            (Generator::Latent { video_vae, .. }, Family::Latent { video_scale, .. }) => video_vae.decode(x.video.clone().div_scalar(*video_scale))?,
+            _ => x.video.clone(),
+        }
+        .clamp(-1.0, 1.0); // [1, 3, T, H, W]
         progress(0.93);
         let spectrogram = self.audio_vae.decode(x.audio.clone().div_scalar(self.config.audio_scale))?;
         let audio = self.audio_vae.waveforms(spectrogram, GRIFFIN_LIM_ITERATIONS).into_iter().next().unwrap_or_default();
@@ -385,14 +517,18 @@ impl Pipeline {
     /// remixing a video whose latents were not kept.
     pub fn encode(&self, frames: &[Vec<u8>], audio: &[f32]) -> Result<ClipLatents, PipelineError> {
         let (w, h) = (self.config.width, self.config.height);
-        let t = frames.len() - frames.len() % TIME_COMPRESSION;
+        let per = self.config.frames_per_step();
+        let t = frames.len() - frames.len() % per;
         if t == 0 || frames.iter().any(|f| f.len() != w * h * 3) {
-            return Err(PipelineError::Invalid(format!("frames must be {w}x{h} RGB, at least {TIME_COMPRESSION} of them")));
+            return Err(PipelineError::Invalid(format!("frames must be {w}x{h} RGB, at least {per} of them")));
         }
         let video = rgb_to_video(&[frames[..t].iter().map(Vec::as_slice).collect()], h, w, &self.device);
-        let latent_video = self.video_vae.encode(video)?.mean.mul_scalar(self.config.video_scale);
+        let latent_video = match (&self.generator, &self.config.family) {
+            (Generator::Latent { video_vae, .. }, Family::Latent { video_scale, .. }) => video_vae.encode(video)?.mean.mul_scalar(*video_scale),
+            _ => video,
+        };
         let mut wave = to_model_rate(audio);
-        let samples = t / TIME_COMPRESSION * self.audio_per_latent() * self.audio_vae.hop;
+        let samples = t / per * self.audio_per_latent() * self.audio_vae.hop;
         wave.resize(samples, 0.0);
         let latent_audio = self.audio_vae.encode(self.audio_vae.spectrogram(&[wave], &self.device)?)?.mean.mul_scalar(self.config.audio_scale);
         Ok(ClipLatents::from_joint(&JointLatents { video: latent_video, audio: latent_audio }))

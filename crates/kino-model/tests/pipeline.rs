@@ -4,9 +4,13 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use burn::tensor::Device;
+use kino_core::scene::{Colour, ObjectKind};
+use kino_core::slots::{ClipSlots, ObjectSlot};
 use kino_model::audio_vae::AudioVaeConfig;
 use kino_model::dit::KinoConfig;
-use kino_model::pipeline::{Pipeline, PipelineConfig, PipelineError, Request};
+use kino_model::kino2::Kino2Config;
+use kino_model::kino2::reader::ReaderConfig;
+use kino_model::pipeline::{Family, Generator, Pipeline, PipelineConfig, PipelineError, Request};
 use kino_model::text::{TEXT_WIDTH, TextEncoder};
 use kino_model::video_vae::VideoVaeConfig;
 
@@ -16,10 +20,8 @@ fn tiny_folder() -> (tempfile_dir::Dir, PipelineConfig) {
     let generator = KinoConfig { text_width: TEXT_WIDTH, video_latent: [4, 3, 4, 4], audio_latent: [4, 48], ..KinoConfig::tiny() };
     let config = PipelineConfig {
         name: "tiny".into(),
-        video_vae: VideoVaeConfig::tiny(),
+        family: Family::Latent { video_vae: VideoVaeConfig::tiny(), generator: generator.clone(), video_scale: 1.0 },
         audio_vae: AudioVaeConfig::tiny(),
-        generator: generator.clone(),
-        video_scale: 1.0,
         audio_scale: 1.0,
         width: 32,
         height: 32,
@@ -29,7 +31,8 @@ fn tiny_folder() -> (tempfile_dir::Dir, PipelineConfig) {
         shift: 3.0,
     };
     let dir = tempfile_dir::Dir::new("pipeline");
-    Pipeline::save(&dir.0, &config, &config.video_vae.init(&device), &config.audio_vae.init(&device), &generator.init(&device)).unwrap();
+    let parts = Generator::Latent { video_vae: VideoVaeConfig::tiny().init(&device), model: generator.init(&device) };
+    Pipeline::save(&dir.0, &config, &config.audio_vae.init(&device), &parts).unwrap();
     (dir, config)
 }
 
@@ -106,4 +109,50 @@ fn a_missing_folder_says_how_to_get_it() {
     let error = Pipeline::load(std::path::Path::new("/nonexistent/kino-1-teacher"), &TextEncoder::default_dir(), &Device::flex()).unwrap_err();
     assert!(matches!(error, PipelineError::Missing { .. }), "{error}");
     assert!(error.to_string().contains("not installed"), "{error}");
+}
+
+/// A tiny kino-2 folder: a pixel generator and a prompt reader with random weights.
+fn tiny_pixel_folder() -> (tempfile_dir::Dir, PipelineConfig) {
+    let device = Device::flex();
+    // Twelve frames of 16x16 pixels, so an extension adds four past its context of eight.
+    let generator = Kino2Config { video: [3, 12, 16, 16], audio_latent: [4, 48], ..Kino2Config::tiny() };
+    let reader = ReaderConfig { text_width: TEXT_WIDTH, ..ReaderConfig::tiny() };
+    let config = PipelineConfig {
+        name: "tiny-2".into(),
+        family: Family::Pixel { pixel_generator: generator.clone(), reader: reader.clone(), guidance_window: [0.1, 0.9] },
+        audio_vae: AudioVaeConfig::tiny(),
+        audio_scale: 1.0,
+        width: 16,
+        height: 16,
+        fps: 12.0,
+        default_steps: 2,
+        guidance: 2.0,
+        shift: 1.0,
+    };
+    let dir = tempfile_dir::Dir::new("pixel-pipeline");
+    let parts = Generator::Pixel { model: generator.init(&device), reader: reader.init(&device) };
+    Pipeline::save(&dir.0, &config, &config.audio_vae.init(&device), &parts).unwrap();
+    (dir, config)
+}
+
+#[test]
+fn a_kino_2_folder_generates_from_slots_remixes_and_extends_in_pixels() {
+    let (dir, config) = tiny_pixel_folder();
+    let device = Device::flex();
+    let pipeline = Pipeline::load(&dir.0, &TextEncoder::default_dir(), &device).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(pipeline.config, config);
+    assert_eq!(pipeline.config.frames(), 12);
+    let red_ball = ClipSlots { objects: vec![ObjectSlot::new(ObjectKind::Ball, Colour::Red)], ..ClipSlots::default() };
+    let request = |prompt: &str, seed| Request { slots: Some(red_ball.clone()), ..Request::new(prompt, seed) };
+    let clip = pipeline.generate(&request("a red ball", 1), &mut |_| ()).unwrap();
+    assert_eq!((clip.width, clip.height, clip.frames.len(), clip.audio.len()), (16, 16, 12, 16_000));
+    // Its "latents" are its pixels: decoding them draws the same frames, and so does encoding them.
+    assert_eq!(clip.latents.video_shape, [3, 12, 16, 16]);
+    assert_eq!(pipeline.decode_latents(&clip.latents).unwrap().frames, clip.frames);
+    assert_eq!(pipeline.decode_latents(&pipeline.encode(&clip.frames, &clip.audio).unwrap()).unwrap().frames, clip.frames);
+    let remix = pipeline.remix(&clip.latents, 0.5, &request("a blue ball", 3), &mut |_| ()).unwrap();
+    assert_eq!(remix.frames.len(), 12);
+    let longer = pipeline.extend(&clip.latents, &request("it rolls on", 4), &mut |_| ()).unwrap();
+    assert_eq!((longer.frames.len(), longer.latents.frames()), (16, 16));
+    assert_eq!(&longer.frames[..12], &clip.frames[..]);
 }
