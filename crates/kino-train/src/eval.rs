@@ -43,9 +43,14 @@ pub struct EvalArgs {
     /// The released model folder to generate with.
     #[arg(long, default_value = "models/kino-1-teacher")]
     pub model: PathBuf,
-    /// The judge: a `kino-train judge` checkpoint folder.
+    /// Which suite: `standard` (kino-1's table: physics, the judge's adherence, sync,
+    /// multi-shot, Fréchet) or `adherence` (kino-2: every kind x colour in canonical words and
+    /// held-out paraphrases, colour measured without a judge).
+    #[arg(long, default_value = "standard", value_parser = ["standard", "adherence"])]
+    pub suite: String,
+    /// The judge: a `kino-train judge` checkpoint folder (the standard suite needs it).
     #[arg(long)]
-    pub judge: PathBuf,
+    pub judge: Option<PathBuf>,
     /// Where `eval.json` and the contact sheets go.
     #[arg(long, default_value = "target/eval")]
     pub out: PathBuf,
@@ -62,6 +67,26 @@ pub struct EvalArgs {
     /// "denoised" column.
     #[arg(long, default_value_t = 0.7)]
     pub denoise_from: f64,
+    /// Adherence suite: seeds per kind and colour.
+    #[arg(long, default_value_t = 2)]
+    pub seeds: usize,
+    /// Adherence suite: only these styles (e.g. `flat_cartoon`), for a model trained on fewer.
+    #[arg(long, value_delimiter = ',', value_parser = parse_style)]
+    pub styles: Vec<kino_core::scene::Style>,
+    /// Adherence suite: only these settings (e.g. `gym`).
+    #[arg(long, value_delimiter = ',', value_parser = parse_setting)]
+    pub settings: Vec<kino_core::scene::Setting>,
+}
+
+/// A style by its JSON name (`flat_cartoon`, `photoreal`, `pixel_art`, `line_sketch`).
+fn parse_style(name: &str) -> Result<kino_core::scene::Style, String> {
+    serde_json::from_value(serde_json::Value::String(name.into()))
+        .map_err(|_| format!("`{name}` is no style: use flat_cartoon, photoreal, pixel_art or line_sketch"))
+}
+
+/// A setting by its JSON name (`gym`, `park`, `studio`, `poolside`).
+fn parse_setting(name: &str) -> Result<kino_core::scene::Setting, String> {
+    serde_json::from_value(serde_json::Value::String(name.into())).map_err(|_| format!("`{name}` is no setting: use gym, park, studio or poolside"))
 }
 
 /// A clip to score: RGB frames (64x64), 16 kHz sound.
@@ -130,13 +155,17 @@ struct Report {
 }
 
 pub fn run(args: &EvalArgs) -> anyhow::Result<()> {
+    if args.suite == "adherence" {
+        return crate::adherence::suite::run(args);
+    }
+    let Some(judge_dir) = &args.judge else { anyhow::bail!("the standard suite needs --judge (models/kino-judge)") };
     anyhow::ensure!(
         args.denoise_from.is_finite() && args.denoise_from > 0.0 && args.denoise_from <= 1.0,
         "--denoise-from must be above 0 and at most 1, not {}",
         args.denoise_from
     );
     let device = Device::flex();
-    let (judge_model, _) = judge::load(&args.judge, &device)?;
+    let (judge_model, _) = judge::load(judge_dir, &device)?;
     let text_dir = args.text_model.clone().unwrap_or_else(kino_model::text::TextEncoder::default_dir);
     let pipeline = Pipeline::load(&args.model, &text_dir, &device).with_context(|| format!("loading the model in {}", args.model.display()))?;
     std::fs::create_dir_all(&args.out).with_context(|| format!("creating {}", args.out.display()))?;
@@ -230,7 +259,7 @@ pub fn run(args: &EvalArgs) -> anyhow::Result<()> {
     }
     let report = Report {
         model: args.model.display().to_string(),
-        judge: args.judge.display().to_string(),
+        judge: judge_dir.display().to_string(),
         steps: args.steps,
         denoise_from: args.denoise_from,
         speed_bound_px: bound,
@@ -412,12 +441,16 @@ mod tests {
         for bad in [0.0, -0.5, 1.5, f64::NAN] {
             let args = EvalArgs {
                 model: PathBuf::from("no-such-model"),
-                judge: PathBuf::from("no-such-judge"),
+                suite: "standard".into(),
+                judge: Some(PathBuf::from("no-such-judge")),
                 out: std::env::temp_dir().join("kino-eval-refused"),
                 prompts: 1,
                 steps: None,
                 text_model: None,
                 denoise_from: bad,
+                seeds: 2,
+                styles: vec![],
+                settings: vec![],
             };
             let message = run(&args).expect_err("refused").to_string();
             assert!(message.contains("--denoise-from"), "{bad}: {message}");

@@ -8,7 +8,7 @@ use anyhow::Context;
 use burn::tensor::Device;
 use kino_model::audio_vae::AudioVaeConfig;
 use kino_model::dit::KinoConfig;
-use kino_model::pipeline::{Pipeline, PipelineConfig, config_path};
+use kino_model::pipeline::{Family, Generator, Pipeline, PipelineConfig, config_path};
 use kino_model::video_vae::VideoVaeConfig;
 
 use crate::checkpoint::{Checkpoint, load_averaged_part, load_part};
@@ -82,10 +82,12 @@ pub fn export(args: &ExportArgs) -> anyhow::Result<()> {
     let world = settings();
     let config = PipelineConfig {
         name: args.name.clone(),
-        video_vae: VideoVaeConfig::vae_64(),
+        family: Family::Latent {
+            video_vae: VideoVaeConfig::vae_64(),
+            generator: KinoConfig { object_reading: 0, ..teacher.model.clone() },
+            video_scale: teacher.video_scale,
+        },
         audio_vae: AudioVaeConfig::audio_64(),
-        generator: KinoConfig { object_reading: 0, ..teacher.model.clone() },
-        video_scale: teacher.video_scale,
         audio_scale: teacher.audio_scale,
         width: world.width as usize,
         height: world.height as usize,
@@ -95,7 +97,7 @@ pub fn export(args: &ExportArgs) -> anyhow::Result<()> {
         shift: 3.0,
     };
     anyhow::ensure!(config.frames() == FRAMES, "the teacher's window is {} frames, training clips are {FRAMES}", config.frames());
-    Pipeline::save(&args.out, &config, &video_vae, &audio_vae, &generator)?;
+    Pipeline::save(&args.out, &config, &audio_vae, &Generator::Latent { video_vae, model: generator })?;
     let size: u64 = std::fs::read_dir(&args.out)?.filter_map(|e| e.ok()?.metadata().ok()).map(|m| m.len()).sum();
     let averaged = |yes: bool| if yes { "the moving average of " } else { "" };
     eprintln!(
@@ -106,6 +108,90 @@ pub fn export(args: &ExportArgs) -> anyhow::Result<()> {
         args.vae.display(),
         averaged(args.ema),
         teacher.source
+    );
+    Ok(())
+}
+
+#[derive(Debug, Clone, clap::Args)]
+pub struct ExportKino2Args {
+    /// The generator's checkpoint folder (`kino-train kino2 --out`).
+    #[arg(long)]
+    pub generator: PathBuf,
+    /// Package the moving average of the generator's weights (`kino-train kino2 --ema`).
+    #[arg(long)]
+    pub ema: bool,
+    /// The prompt reader: a checkpoint folder (`kino-train reader --out`) or a kino-2 folder.
+    #[arg(long)]
+    pub reader: PathBuf,
+    /// The audio autoencoder the generator's sound was trained in (kino-1's).
+    #[arg(long, default_value = "models/kino-1-teacher")]
+    pub audio: PathBuf,
+    /// The model's name (its folder under models/).
+    #[arg(long, default_value = "kino-2")]
+    pub name: String,
+    /// Where to write the folder.
+    #[arg(long)]
+    pub out: PathBuf,
+    /// Sampling steps by default.
+    #[arg(long, default_value_t = 16)]
+    pub steps: usize,
+    /// Classifier-free guidance scale.
+    #[arg(long, default_value_t = 3.0)]
+    pub guidance: f64,
+    /// Times between which guidance applies, `LOW,HIGH`.
+    #[arg(long, default_value = "0.1,0.9", value_parser = guidance_window)]
+    pub window: [f64; 2],
+}
+
+/// `--window LOW,HIGH`: two times with 0 <= LOW < HIGH <= 1.
+fn guidance_window(text: &str) -> Result<[f64; 2], String> {
+    let parts: Vec<f64> = text.split(',').map(|p| p.trim().parse::<f64>()).collect::<Result<_, _>>().map_err(|_| format!("`{text}` is not LOW,HIGH"))?;
+    match parts[..] {
+        [low, high] if (0.0..high).contains(&low) && high <= 1.0 => Ok([low, high]),
+        _ => Err(format!("`{text}` must be two times LOW,HIGH with 0 <= LOW < HIGH <= 1")),
+    }
+}
+
+/// `kino-train export-kino2`: a kino-2 folder (config, generator, reader, audio autoencoder).
+pub fn export_kino2(args: &ExportKino2Args) -> anyhow::Result<()> {
+    let device = Device::flex();
+    let checkpoint = Checkpoint::new(&args.generator);
+    anyhow::ensure!(checkpoint.exists(), "{} holds no kino2 checkpoint (`kino-train kino2 --out`)", args.generator.display());
+    let state = checkpoint.load_state()?;
+    anyhow::ensure!(state.task == "kino2", "{} holds a `{}` checkpoint, not kino2", args.generator.display(), state.task);
+    anyhow::ensure!(!state.overfit, "{} was trained with --overfit (a capacity check): it is not for release", args.generator.display());
+    let trained: crate::kino2::Kino2TrainConfig = serde_json::from_value(state.config).context("the kino2 checkpoint's config")?;
+    let model = if args.ema {
+        load_averaged_part(trained.model.init(&device), &args.generator, "--ema")?
+    } else {
+        load_part(trained.model.init(&device), &args.generator, kino_model::pipeline::GENERATOR_FILE)?
+    };
+    let reader_config = kino_model::kino2::reader::ReaderConfig::base();
+    let reader = load_part(reader_config.init(&device), &args.reader, kino_model::pipeline::READER_FILE)?;
+    let audio_vae = load_part(AudioVaeConfig::audio_64().init(&device), &args.audio, kino_model::pipeline::AUDIO_VAE_FILE)?;
+    let world = settings();
+    let config = PipelineConfig {
+        name: args.name.clone(),
+        family: Family::Pixel { pixel_generator: trained.model, reader: reader_config, guidance_window: args.window },
+        audio_vae: AudioVaeConfig::audio_64(),
+        audio_scale: trained.audio_scale,
+        width: world.width as usize,
+        height: world.height as usize,
+        fps: world.fps,
+        default_steps: args.steps,
+        guidance: args.guidance,
+        shift: 1.0,
+    };
+    anyhow::ensure!(config.frames() == FRAMES, "the generator's window is {} frames, training clips are {FRAMES}", config.frames());
+    Pipeline::save(&args.out, &config, &audio_vae, &Generator::Pixel { model, reader })?;
+    let size: u64 = std::fs::read_dir(&args.out)?.filter_map(|e| e.ok()?.metadata().ok()).map(|m| m.len()).sum();
+    eprintln!(
+        "wrote {} ({:.1} MB; {}the generator at step {}, the reader of {})",
+        args.out.display(),
+        size as f64 / 1e6,
+        if args.ema { "the moving average of " } else { "" },
+        state.step,
+        args.reader.display()
     );
     Ok(())
 }
@@ -134,7 +220,10 @@ fn teacher_part(dir: &Path) -> anyhow::Result<TeacherPart> {
         std::fs::read(&path).with_context(|| format!("{} is neither a teacher checkpoint nor a model folder: reading {}", dir.display(), path.display()))?;
     let released: PipelineConfig = serde_json::from_slice(&bytes).with_context(|| format!("parsing {}", path.display()))?;
     let source = format!("the teacher of {}", dir.display());
-    Ok(TeacherPart { model: released.generator, video_scale: released.video_scale, audio_scale: released.audio_scale, source })
+    match released.family {
+        Family::Latent { generator, video_scale, .. } => Ok(TeacherPart { model: generator, video_scale, audio_scale: released.audio_scale, source }),
+        Family::Pixel { .. } => anyhow::bail!("{} holds a kino-2 model, which has no latent teacher", dir.display()),
+    }
 }
 
 #[cfg(test)]

@@ -5,6 +5,7 @@
 //! kino-train vae   --out models/vae   --steps 2000
 //! kino-train audio --out models/audio --steps 2000
 //! kino-train teacher --out models/teacher --vae models/vae --audio models/audio
+//! kino-train kino2 --out runs/kino2 --distribution models/kino-2/curriculum/stage-1.json --ema 0.999
 //! kino-train judge --out models/judge --steps 3000 --batch 16 --eval-clips 64
 //! kino-train eval --model models/kino-1-teacher --judge models/judge --out target/eval
 //! kino-train export-judge --judge models/judge --out models/kino-judge
@@ -15,6 +16,7 @@
 //! also take a released folder. Built with `--features cuda` (or `wgpu`), `--device cuda`
 //! trains on the GPU.
 
+mod adherence;
 mod audio;
 mod bench;
 mod checkpoint;
@@ -23,7 +25,10 @@ mod ema;
 mod eval;
 mod export;
 mod judge;
+mod kino2;
 mod pool;
+mod prompts;
+mod reader;
 mod reading;
 mod teacher;
 mod train_loop;
@@ -71,6 +76,22 @@ enum Command {
         #[command(flatten)]
         parts: teacher::TeacherArgs,
     },
+    /// kino-2's pixel-space generator, conditioned on the clips' slots (train it stage by stage
+    /// with `--distribution models/kino-2/curriculum/stage-N.json`).
+    Kino2 {
+        #[command(flatten)]
+        train: train_loop::TrainArgs,
+        #[command(flatten)]
+        parts: kino2::Kino2Args,
+    },
+    /// kino-2's prompt reader: MiniLM states to the world's slots, on captions and prompts
+    /// written from the clips' slots.
+    Reader {
+        #[command(flatten)]
+        train: train_loop::TrainArgs,
+        #[command(flatten)]
+        parts: reader::ReaderArgs,
+    },
     /// The evaluation judge: a small clip classifier (the kinds and colours on screen, count,
     /// style, shot outcome).
     Judge {
@@ -92,6 +113,12 @@ enum Command {
     Export {
         #[command(flatten)]
         args: export::ExportArgs,
+    },
+    /// kino-2's trained generator and prompt reader as one released model folder (f16
+    /// safetensors + config, with kino-1's audio autoencoder).
+    ExportKino2 {
+        #[command(flatten)]
+        args: export::ExportKino2Args,
     },
     /// A trained judge checkpoint as a released folder (`judge.json`, f16 `judge.safetensors`)
     /// that `eval --judge` reads.
@@ -125,6 +152,12 @@ fn main() -> anyhow::Result<()> {
             teacher::check_reuse(parts.reuse as usize, train.batch, train.overfit)?;
             train_loop::train(&teacher::TeacherTask::new(&parts, &train.device()?)?, &train)?;
         }
+        Command::Kino2 { train, parts } => {
+            train_loop::train(&kino2::Kino2Task::new(&parts, &train.device()?)?, &train)?;
+        }
+        Command::Reader { train, parts } => {
+            train_loop::train(&reader::ReaderTask::new(&parts, &train.device()?)?, &train)?;
+        }
         Command::Judge { train, reader_only } => {
             let resuming = checkpoint::Checkpoint::new(&train.out).exists() && !train.fresh;
             anyhow::ensure!(
@@ -135,6 +168,7 @@ fn main() -> anyhow::Result<()> {
         }
         Command::Eval { args } => eval::run(&args)?,
         Command::Export { args } => export::export(&args)?,
+        Command::ExportKino2 { args } => export::export_kino2(&args)?,
         Command::ExportJudge { judge, out } => {
             let (model, config) = judge::load(&judge, &burn::tensor::Device::flex())?;
             judge::save_release(&model, &config, &out)?;

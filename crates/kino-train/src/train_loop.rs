@@ -70,8 +70,9 @@ pub struct TrainArgs {
     #[arg(long, default_value_t = 0)]
     pub first_seed: u64,
     /// A JSON file of kino-world sampling weights for the training clips (fields of
-    /// `kino_world::sample::Distribution`, missing ones take defaults), e.g. fewer objects for
-    /// a curriculum. Held-out clips always come from the default distribution.
+    /// `kino_world::sample::Distribution`, missing ones take the task's world's), e.g. fewer
+    /// objects for a curriculum. kino-1's held-out clips always come from the legacy world,
+    /// kino-2's from this distribution.
     #[arg(long)]
     pub distribution: Option<PathBuf>,
     /// Keep a moving average of the weights with this decay per step (e.g. 0.998: about the
@@ -180,6 +181,16 @@ pub trait Task {
     fn config(&self) -> &Self::Config;
     /// A fresh model on `device`.
     fn init(&self, device: &Device) -> Self::Model;
+    /// The world the task's clips come from without `--distribution`, and the fields a
+    /// distribution file leaves out: kino-1's tasks learn the legacy world.
+    fn world(&self) -> kino_world::sample::Distribution {
+        kino_world::sample::Distribution::legacy()
+    }
+    /// Whether the held-out clips come from the training distribution (a curriculum stage's)
+    /// instead of [`Task::world`].
+    fn held_out_from_training(&self) -> bool {
+        false
+    }
     /// How many freshly rendered clips a step of `batch` clips takes from the stream (the task
     /// may train on the rest again, as `kino-train teacher --reuse` does).
     fn fresh_clips(&self, batch: usize) -> usize {
@@ -208,8 +219,8 @@ pub fn train<T: Task>(task: &T, args: &TrainArgs) -> anyhow::Result<T::Model> {
     let plain = args.device()?;
     // Read before any work, so a bad file is reported at once.
     let distribution = match &args.distribution {
-        Some(path) => kino_world::sample::Distribution::load(path)?,
-        None => kino_world::sample::Distribution::default(),
+        Some(path) => kino_world::sample::Distribution::load_over(path, &task.world())?,
+        None => task.world(),
     };
     let device = plain.clone().autodiff();
     let checkpoint = Checkpoint::new(&args.out);
@@ -259,7 +270,9 @@ pub fn train<T: Task>(task: &T, args: &TrainArgs) -> anyhow::Result<T::Model> {
         None => Ema::new(&model, decay, from_scratch),
     });
     eprintln!("{}: {} parameters", T::NAME, model.num_params());
-    let held_out: Vec<Clip> = (0..args.eval_clips as u64).map(|i| crate::data::clip(crate::data::HELD_OUT_SEED + i)).collect::<anyhow::Result<_>>()?;
+    let held_out_world = if task.held_out_from_training() { distribution.clone() } else { task.world() };
+    let held_out: Vec<Clip> =
+        (0..args.eval_clips as u64).map(|i| crate::data::clip_from(crate::data::HELD_OUT_SEED + i, &held_out_world)).collect::<anyhow::Result<_>>()?;
     let mut stream = if args.overfit {
         eprintln!("overfitting the {} held-out clips (a capacity check: the held-out metrics measure the training clips)", held_out.len());
         None

@@ -1,0 +1,435 @@
+//! `kino-train kino2`: kino-2's pixel-space generator ([`kino_model::kino2`]) on clips of a
+//! curriculum stage (`--distribution models/kino-2/curriculum/stage-N.json`), conditioned on
+//! each clip's slots as the world filled them. Sound trains beside the picture in kino-1's
+//! (frozen) audio latents with a weight that leaves the video most of the gradient.
+//!
+//! Slot dropout: the whole prompt is dropped for `--drop-all` of the clips (classifier-free
+//! guidance's unconditional branch), and each attribute on its own for the rest, kind and colour
+//! at `--drop-named`, the others at `--drop-detail` (a short prompt names few of them), so
+//! guidance works per attribute and an unnamed slot is drawn from what is usual.
+//!
+//! `--object-weight W` weighs the pixels inside the world's labelled objects `1 + W` times:
+//! even framed on its subject, an object is a few percent of a frame's pixels.
+//!
+//! Held-out metrics (fixed noise, the stage's distribution): the loss at t = 0.25, 0.5, 0.75
+//! (`loss`) and over the object pixels alone (`object_loss`); the slot gain (that loss with
+//! nothing asked minus with the slots: how much the model reads them); the colour gain (the
+//! object pixels' loss under slots with every object's colour changed minus under the true
+//! ones, at t = 0.5, 0.75, 0.95: near 0, the model draws an object's colour without reading the
+//! colour slot), the binding probe ([`binding_probe`]: which colour comes out of a clip denoised
+//! from t = 0.7 under its own slots, `probe_colour_kept`, and under another colour's,
+//! `probe_colour_taken`), and a contact sheet of two held-out clips' slots sampled, above their
+//! renders.
+
+use std::cell::{Cell, OnceCell};
+use std::path::{Path, PathBuf};
+
+use anyhow::Context;
+use burn::tensor::{Device, Tensor, TensorData};
+use kino_core::scene::Colour;
+use kino_core::slots::ClipSlots;
+use kino_model::audio_vae::{AudioVae, AudioVaeConfig};
+use kino_model::dit::JointLatents;
+use kino_model::flow::{self, Sampler};
+use kino_model::kino2::denoise::{self, SlotGuided};
+use kino_model::kino2::slots::SlotTensors;
+use kino_model::kino2::{Kino2, Kino2Config};
+use kino_world::Clip;
+use kino_world::rng::Rng;
+use kino_world::sample::Distribution;
+use serde::{Deserialize, Serialize};
+
+use crate::adherence::colour::{Palette, calibration_clips, read_colour};
+use crate::checkpoint::load_part;
+use crate::data::{audio_waves, frames_of, video_tensor};
+use crate::train_loop::Task;
+
+#[derive(Debug, Clone, clap::Args)]
+pub struct Kino2Args {
+    /// The audio autoencoder whose latents the sound is generated in (kino-1's, frozen): a
+    /// released model folder or a checkpoint.
+    #[arg(long, default_value = "models/kino-1-teacher")]
+    pub audio: PathBuf,
+    /// Chance that a clip's whole prompt is dropped.
+    #[arg(long, default_value_t = 0.1)]
+    pub drop_all: f64,
+    /// Chance that an object's kind, or its colour, is dropped on its own.
+    #[arg(long, default_value_t = 0.1)]
+    pub drop_named: f64,
+    /// Chance that each other attribute (size, material, motion, setting, style, framing,
+    /// floor, shots) is dropped on its own.
+    #[arg(long, default_value_t = 0.3)]
+    pub drop_detail: f64,
+    /// How much more the loss weighs the pixels inside labelled objects (0: all alike).
+    #[arg(long, default_value_t = 2.0)]
+    pub object_weight: f64,
+    /// Weight of the audio loss beside the video's.
+    #[arg(long, default_value_t = 0.25)]
+    pub audio_weight: f64,
+    /// Mean of the logit-normal training times; above 0 trains more on noisy times, where the
+    /// slots are most of what the model can go on.
+    #[arg(long, default_value_t = 0.8)]
+    pub time_mean: f64,
+    /// The time the loss's velocity error divides by is floored here
+    /// ([`denoise::velocity_errors`]): the noisy times, where layout and colour are decided,
+    /// then weigh more against the last details.
+    #[arg(long, default_value_t = 0.3)]
+    pub loss_floor: f64,
+    /// The generator's size: `base` (8 blocks of 256) or `small` (6 blocks of 192).
+    #[arg(long, default_value = "base")]
+    pub size: String,
+}
+
+/// What a checkpoint records: a run resumes only with the same.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Kino2TrainConfig {
+    pub model: Kino2Config,
+    /// Multiplies the audio autoencoder's latent mean (kino-1's scale).
+    pub audio_scale: f64,
+    pub audio_weight: f64,
+    pub object_weight: f64,
+    pub time_mean: f64,
+    pub loss_floor: f64,
+}
+
+/// kino-1's audio latent scale, which kino-2 keeps with kino-1's audio autoencoder.
+pub const AUDIO_SCALE: f64 = 0.7;
+
+/// The generator of size `name`.
+pub fn model_config(name: &str) -> anyhow::Result<Kino2Config> {
+    match name {
+        "base" => Ok(Kino2Config::base_64()),
+        "small" => Ok(Kino2Config { width: 192, depth: 6, heads: 3, ..Kino2Config::base_64() }),
+        other => anyhow::bail!("unknown --size `{other}`: use base or small"),
+    }
+}
+
+pub struct Kino2Task {
+    config: Kino2TrainConfig,
+    /// How the world draws each colour in each style, measured once for the binding probe.
+    palette: OnceCell<Palette>,
+    audio: AudioVae,
+    drop: [f64; 3],
+    /// Training steps so far in this process (seeds the slot dropout with the clip's seed).
+    steps: Cell<u64>,
+    plain: Device,
+}
+
+impl Kino2Task {
+    pub fn new(args: &Kino2Args, plain: &Device) -> anyhow::Result<Self> {
+        for (flag, p) in [("--drop-all", args.drop_all), ("--drop-named", args.drop_named), ("--drop-detail", args.drop_detail)] {
+            anyhow::ensure!((0.0..=1.0).contains(&p), "{flag} is a chance, from 0 to 1, not {p}");
+        }
+        anyhow::ensure!(args.object_weight.is_finite() && args.object_weight >= 0.0, "--object-weight must be 0 or more, not {}", args.object_weight);
+        anyhow::ensure!(args.audio_weight.is_finite() && args.audio_weight >= 0.0, "--audio-weight must be 0 or more, not {}", args.audio_weight);
+        anyhow::ensure!(args.time_mean.is_finite(), "--time-mean must be a number, not {}", args.time_mean);
+        anyhow::ensure!((0.0..1.0).contains(&args.loss_floor), "--loss-floor must be a time from 0 up to 1, not {}", args.loss_floor);
+        let model = model_config(&args.size)?;
+        model.check().map_err(anyhow::Error::msg)?;
+        let audio = load_part(AudioVaeConfig::audio_64().init(plain), &args.audio, kino_model::pipeline::AUDIO_VAE_FILE)
+            .context("kino-1's audio autoencoder (models/kino-1-teacher)")?;
+        Ok(Kino2Task {
+            config: Kino2TrainConfig {
+                model,
+                audio_scale: AUDIO_SCALE,
+                audio_weight: args.audio_weight,
+                object_weight: args.object_weight,
+                time_mean: args.time_mean,
+                loss_floor: args.loss_floor,
+            },
+            audio,
+            palette: OnceCell::new(),
+            drop: [args.drop_all, args.drop_named, args.drop_detail],
+            steps: Cell::new(0),
+            plain: plain.clone(),
+        })
+    }
+
+    /// The colour measurement's palette, measured on the world's renders at first use.
+    fn palette(&self) -> &Palette {
+        self.palette.get_or_init(|| Palette::measure(&calibration_clips()))
+    }
+
+    /// Clean clips and audio latents on `device`.
+    fn clean(&self, clips: &[Clip], device: &Device) -> anyhow::Result<JointLatents> {
+        let audio = self.audio.encode(self.audio.spectrogram(&audio_waves(clips), &self.plain)?)?.mean.mul_scalar(self.config.audio_scale);
+        let audio = if device.is_autodiff() { audio.autodiff() } else { audio };
+        Ok(JointLatents { video: video_tensor(clips, device), audio })
+    }
+
+    /// Every clip's slots with training's dropout (a fixed draw per clip seed and step).
+    fn dropped_slots(&self, clips: &[Clip]) -> Vec<ClipSlots> {
+        let step = self.steps.get();
+        clips.iter().map(|c| drop_slots(&c.slots, &mut Rng::stream(c.scene.seed ^ step.rotate_left(40), "slot-dropout"), self.drop)).collect()
+    }
+}
+
+/// `slots` with the whole prompt dropped at `drop[0]`, each object's kind and colour at
+/// `drop[1]`, and every other attribute at `drop[2]`.
+pub fn drop_slots(slots: &ClipSlots, rng: &mut Rng, [all, named, detail]: [f64; 3]) -> ClipSlots {
+    if rng.chance(all as f32) {
+        return ClipSlots::default();
+    }
+    let mut keep = |p: f64| !rng.chance(p as f32);
+    let mut out = slots.clone();
+    for o in &mut out.objects {
+        o.kind = o.kind.filter(|_| keep(named));
+        o.colour = o.colour.filter(|_| keep(named));
+        o.size = o.size.filter(|_| keep(detail));
+        o.material = o.material.filter(|_| keep(detail));
+        o.motion = o.motion.filter(|_| keep(detail));
+    }
+    out.setting = out.setting.filter(|_| keep(detail));
+    out.style = out.style.filter(|_| keep(detail));
+    out.framing = out.framing.filter(|_| keep(detail));
+    out.floor = out.floor.filter(|_| keep(detail));
+    out.shots = out.shots.filter(|_| keep(detail));
+    out
+}
+
+/// `slots` with every object's colour moved five places along [`Colour::ALL`]: a prompt the
+/// clip does not answer, for the colour gain.
+pub fn recoloured(slots: &ClipSlots) -> ClipSlots {
+    let mut out = slots.clone();
+    for o in &mut out.objects {
+        o.colour = o.colour.map(|c| Colour::ALL[(Colour::ALL.iter().position(|a| *a == c).unwrap_or(0) + 5) % Colour::ALL.len()]);
+    }
+    out
+}
+
+/// 1 on the pixels inside the labelled objects' boxes of each frame, 0 elsewhere.
+///
+/// # Shapes
+/// - returns `[clips, 1, frames, height, width]`
+pub fn object_pixels(clips: &[Clip], [frames, height, width]: [usize; 3], device: &Device) -> Tensor<5> {
+    let mut data = vec![0.0f32; clips.len() * frames * height * width];
+    for (c, clip) in clips.iter().enumerate() {
+        for (f, label) in clip.labels.frames.iter().enumerate().take(frames) {
+            let plane = &mut data[(c * frames + f) * height * width..(c * frames + f + 1) * height * width];
+            for b in label.objects.iter().filter(|b| b.visible) {
+                let (x0, y0) = (b.bbox[0].floor().max(0.0) as usize, b.bbox[1].floor().max(0.0) as usize);
+                let (x1, y1) = ((b.bbox[2].ceil() as usize).min(width), (b.bbox[3].ceil() as usize).min(height));
+                for y in y0..y1 {
+                    plane[y * width + x0..y * width + x1.max(x0)].fill(1.0);
+                }
+            }
+        }
+    }
+    Tensor::from_data(TensorData::new(data, [clips.len(), 1, frames, height, width]), device)
+}
+
+impl Task for Kino2Task {
+    type Config = Kino2TrainConfig;
+    type Model = Kino2;
+    const NAME: &'static str = "kino2";
+    const RELEASE_FILE: &'static str = kino_model::pipeline::GENERATOR_FILE;
+
+    fn config(&self) -> &Kino2TrainConfig {
+        &self.config
+    }
+
+    fn init(&self, device: &Device) -> Kino2 {
+        self.config.model.init(device)
+    }
+
+    fn world(&self) -> Distribution {
+        Distribution::default()
+    }
+
+    fn held_out_from_training(&self) -> bool {
+        true
+    }
+
+    fn loss(&self, model: &Kino2, clips: &[Clip], device: &Device) -> anyhow::Result<(Tensor<1>, Vec<(&'static str, f64)>)> {
+        let x0 = self.clean(clips, device)?;
+        let slots = SlotTensors::new(&self.dropped_slots(clips), device);
+        self.steps.set(self.steps.get() + 1);
+        let t = flow::sample_times(clips.len(), self.config.time_mean, device);
+        let noise = x0.noise_like();
+        let errors = denoise::velocity_errors(model, &x0, &noise, t, &slots, self.config.loss_floor)?;
+        let [_, _, f, h, w] = x0.video.dims();
+        let weights = flow::marked_weights(object_pixels(clips, [f, h, w], device), self.config.object_weight);
+        let loss = flow::FlowLoss::of(errors, self.config.audio_weight, Some(weights));
+        let shown = vec![("video", f64::from(loss.video.clone().into_scalar::<f32>())), ("audio", f64::from(loss.audio.clone().into_scalar::<f32>()))];
+        Ok((loss.loss, shown))
+    }
+
+    fn evaluate(&self, model: &Kino2, clips: &[Clip], device: &Device, out: &Path, step: usize) -> anyhow::Result<Vec<(String, f64)>> {
+        let x0 = self.clean(clips, device)?;
+        let b = clips.len();
+        let truth: Vec<ClipSlots> = clips.iter().map(|c| c.slots.clone()).collect();
+        let asked = SlotTensors::new(&truth, device);
+        let nothing = SlotTensors::unconditional(b, device);
+        let miscoloured = SlotTensors::new(&truth.iter().map(recoloured).collect::<Vec<_>>(), device);
+        let noise =
+            JointLatents { video: kino_model::noise::gaussian(x0.video.dims(), 7, device), audio: kino_model::noise::gaussian(x0.audio.dims(), 8, device) };
+        let [_, _, f, h, w] = x0.video.dims();
+        let inside = object_pixels(clips, [f, h, w], device);
+        let inside_count = f64::from(inside.clone().sum().into_scalar::<f32>()).max(1.0) * 3.0;
+        // The mean error over all values, and the video's over the object pixels alone.
+        let loss_at = |t: f64, slots: &SlotTensors| -> anyhow::Result<[f64; 2]> {
+            let errors = denoise::velocity_errors(model, &x0, &noise, Tensor::<1>::full([b], t, device), slots, self.config.loss_floor)?;
+            let objects = f64::from((errors.video.clone() * inside.clone()).sum().into_scalar::<f32>()) / inside_count;
+            let all = flow::FlowLoss::of(errors, self.config.audio_weight, None).loss.into_scalar::<f32>();
+            Ok([f64::from(all), objects])
+        };
+        let (mut loss, mut unasked) = ([0.0; 2], [0.0; 2]);
+        for t in [0.25, 0.5, 0.75] {
+            for (sum, slots) in [(&mut loss, &asked), (&mut unasked, &nothing)] {
+                let l = loss_at(t, slots)?;
+                sum[0] += l[0] / 3.0;
+                sum[1] += l[1] / 3.0;
+            }
+        }
+        let mut colour_gain = 0.0;
+        for t in [0.5, 0.75, 0.95] {
+            colour_gain += (loss_at(t, &miscoloured)?[1] - loss_at(t, &asked)?[1]) / 3.0;
+        }
+        write_samples(model, clips, &x0, device, &out.join(format!("samples-{step:06}.png")))?;
+        let [kept, taken] = binding_probe(model, clips, &x0, self.palette(), device)?;
+        Ok(vec![
+            ("probe_colour_kept".into(), kept),
+            ("probe_colour_taken".into(), taken),
+            ("loss".into(), loss[0]),
+            ("object_loss".into(), loss[1]),
+            ("slot_gain".into(), unasked[0] - loss[0]),
+            ("object_slot_gain".into(), unasked[1] - loss[1]),
+            ("object_colour_gain".into(), colour_gain),
+        ])
+    }
+}
+
+/// The noise time the binding probe denoises from: the clip's layout still shows, its colours
+/// barely.
+pub const PROBE_FROM: f64 = 0.7;
+
+/// The binding probe: each clip noised to [`PROBE_FROM`] and denoised (Euler, 8 steps, guided)
+/// under its own slots and under slots whose colours are changed ([`recoloured`]); the colour
+/// measurement then reads each result. Returns the share of the first read as the clip's colour
+/// (the picture kept) and of the second read as the asked colour (the slot was obeyed).
+pub fn binding_probe(model: &Kino2, clips: &[Clip], x0: &JointLatents, palette: &Palette, device: &Device) -> anyhow::Result<[f64; 2]> {
+    let b = clips.len();
+    let truth: Vec<ClipSlots> = clips.iter().map(|c| c.slots.clone()).collect();
+    let swapped: Vec<ClipSlots> = truth.iter().map(recoloured).collect();
+    let both = |x: &Tensor<5>| Tensor::cat(vec![x.clone(), x.clone()], 0);
+    let clean = JointLatents { video: both(&x0.video), audio: Tensor::cat(vec![x0.audio.clone(), x0.audio.clone()], 0) };
+    let noise =
+        JointLatents { video: kino_model::noise::gaussian(clean.video.dims(), 21, device), audio: kino_model::noise::gaussian(clean.audio.dims(), 22, device) };
+    let start = flow::noised(&clean, &noise, &Tensor::<1>::full([2 * b], PROBE_FROM, device));
+    let asked: Vec<ClipSlots> = truth.iter().chain(&swapped).cloned().collect();
+    let field =
+        SlotGuided { model, slots: SlotTensors::new(&asked, device), unconditional: SlotTensors::unconditional(2 * b, device), scale: 3.0, window: [0.1, 0.9] };
+    let made = flow::sample(&field, start, &flow::schedule(8, PROBE_FROM, 1.0), Sampler::Euler, |_| {})?;
+    let video = made.video.clamp(-1.0, 1.0);
+    let (mut kept, mut taken, mut counted) = (0, 0, 0);
+    for (i, clip) in clips.iter().enumerate() {
+        let (Some(true_colour), Some(asked_colour)) = (truth[i].objects.first().and_then(|o| o.colour), swapped[i].objects.first().and_then(|o| o.colour))
+        else {
+            continue;
+        };
+        let read = |k: usize| -> anyhow::Result<Option<Colour>> {
+            let frames = frames_of(&video, k)?;
+            let rgb: Vec<&[u8]> = frames.iter().map(|f| f.rgb.as_slice()).collect();
+            Ok(read_colour(&rgb, f_width(&frames), f_height(&frames), clip.scene.style, palette).colour)
+        };
+        counted += 1;
+        kept += usize::from(read(i)? == Some(true_colour));
+        taken += usize::from(read(b + i)? == Some(asked_colour));
+    }
+    let n = counted.max(1) as f64;
+    Ok([kept as f64 / n, taken as f64 / n])
+}
+
+fn f_width(frames: &[kino_world::Frame]) -> usize {
+    frames.first().map_or(0, |f| f.width as usize)
+}
+
+fn f_height(frames: &[kino_world::Frame]) -> usize {
+    frames.first().map_or(0, |f| f.height as usize)
+}
+
+/// Samples for the first two held-out clips' slots (Euler, 16 steps, guidance 3 between
+/// t = 0.1 and 0.9), every other frame, each above the world's render.
+fn write_samples(model: &Kino2, clips: &[Clip], x0: &JointLatents, device: &Device, path: &Path) -> anyhow::Result<()> {
+    let n = clips.len().min(2);
+    let slots: Vec<ClipSlots> = clips[..n].iter().map(|c| c.slots.clone()).collect();
+    let start = JointLatents {
+        video: kino_model::noise::gaussian([n, x0.video.dims()[1], x0.video.dims()[2], x0.video.dims()[3], x0.video.dims()[4]], 11, device),
+        audio: kino_model::noise::gaussian([n, x0.audio.dims()[1], x0.audio.dims()[2]], 12, device),
+    };
+    let field =
+        SlotGuided { model, slots: SlotTensors::new(&slots, device), unconditional: SlotTensors::unconditional(n, device), scale: 3.0, window: [0.1, 0.9] };
+    let made = flow::sample(&field, start, &flow::schedule(16, 1.0, 1.0), Sampler::Euler, |_| {})?;
+    let video = made.video.clamp(-1.0, 1.0);
+    let mut rows = Vec::new();
+    for i in 0..n {
+        rows.push(frames_of(&video, i)?.into_iter().step_by(2).collect::<Vec<_>>());
+        rows.push(clips[i].frames.iter().step_by(2).cloned().collect());
+    }
+    let cols = rows[0].len();
+    let sheet = kino_world::output::contact_sheet(&rows.concat(), cols);
+    std::fs::write(path, kino_world::output::png_bytes(&sheet, path)?).with_context(|| format!("writing {}", path.display()))?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used)]
+    use kino_core::scene::ObjectKind;
+    use kino_core::slots::ObjectSlot;
+
+    use super::*;
+
+    #[test]
+    fn dropout_drops_each_attribute_near_its_rate() {
+        let slots = ClipSlots {
+            objects: vec![ObjectSlot { size: Some(kino_core::scene::Size::Large), ..ObjectSlot::new(ObjectKind::Ball, Colour::Red) }],
+            style: Some(kino_core::scene::Style::PixelArt),
+            ..ClipSlots::default()
+        };
+        let mut rng = Rng::new(5);
+        let draws: Vec<ClipSlots> = (0..4000).map(|_| drop_slots(&slots, &mut rng, [0.1, 0.2, 0.4])).collect();
+        let share = |f: &dyn Fn(&ClipSlots) -> bool| draws.iter().filter(|s| f(s)).count() as f64 / draws.len() as f64;
+        let all = share(&|s| s.objects.is_empty());
+        assert!((all - 0.1).abs() < 0.02, "{all}");
+        // Of the rest, the colour stays 80% of the time and the size 60%.
+        let colour = share(&|s| s.objects.first().is_some_and(|o| o.colour.is_some()));
+        assert!((colour - 0.9 * 0.8).abs() < 0.03, "{colour}");
+        let size = share(&|s| s.objects.first().is_some_and(|o| o.size.is_some()));
+        assert!((size - 0.9 * 0.6).abs() < 0.03, "{size}");
+        // Attributes never asked stay unasked.
+        assert!(draws.iter().all(|s| s.setting.is_none()));
+    }
+
+    #[test]
+    fn object_pixels_cover_the_labelled_boxes() {
+        let clip = crate::data::clip_from(3, &Distribution { objects: [1, 1], avatar: 0.0, ..Distribution::default() }).expect("renders");
+        let mask = object_pixels(std::slice::from_ref(&clip), [24, 64, 64], &Device::flex());
+        let b = &clip.labels.frames[0].objects[0];
+        let area = ((b.bbox[2].ceil() - b.bbox[0].floor()) * (b.bbox[3].ceil() - b.bbox[1].floor())) as f32;
+        let first: f32 = mask.narrow(2, 0, 1).sum().into_scalar();
+        assert!(b.visible && (first - area).abs() < 1.0, "{first} against {area}");
+        assert!(first > 64.0 * 64.0 * 0.02, "a framed subject covers more than 2% of the frame: {first}");
+    }
+
+    #[test]
+    fn a_tiny_generator_takes_a_training_step_and_samples() {
+        let device = Device::flex();
+        let model = Kino2Config::tiny().init(&device);
+        let [_, f, h, w] = Kino2Config::tiny().video;
+        let x0 = JointLatents {
+            video: Tensor::random([2, 3, f, h, w], burn::tensor::Distribution::Uniform(-1.0, 1.0), &device),
+            audio: Tensor::zeros([2, 4, 8], &device),
+        };
+        let slots = SlotTensors::new(
+            &[ClipSlots { objects: vec![ObjectSlot::new(ObjectKind::Cube, Colour::Green)], ..ClipSlots::default() }, ClipSlots::default()],
+            &device,
+        );
+        let errors = denoise::velocity_errors(&model, &x0, &x0.noise_like(), Tensor::from_floats([0.3, 0.9], &device), &slots, 0.3).expect("shapes");
+        assert_eq!(errors.video.dims(), [2, 3, f, h, w]);
+        let field = SlotGuided { model: &model, slots: slots.clone(), unconditional: SlotTensors::unconditional(2, &device), scale: 2.0, window: [0.1, 0.9] };
+        let made = flow::sample(&field, x0.noise_like(), &flow::schedule(3, 1.0, 1.0), Sampler::Euler, |_| {}).expect("samples");
+        // A generator that starts at zero predicts a clean clip of zeros, reached exactly on the last step.
+        assert!(made.video.abs().max().into_scalar::<f32>() < 1e-5);
+    }
+}
