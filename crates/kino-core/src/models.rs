@@ -1,6 +1,7 @@
 //! The generation models a Kino server can offer, and what each accepts. Adding a model (the
 //! distilled preview student, a newer version) is one more entry in [`MODELS`]; older entries
-//! stay, so every existing video keeps naming a model that exists.
+//! stay, so every existing video keeps naming a model that exists: kino-2 is the default, kino-1
+//! stays selectable as the legacy model.
 
 use serde::{Deserialize, Serialize};
 
@@ -26,8 +27,28 @@ pub struct ModelSpec {
     pub seconds: &'static [&'static str],
     /// Sampler steps of the full-quality render.
     pub steps: u32,
+    /// The model family's version (kino-1 is 1, kino-2 is 2).
+    pub version: u32,
+    /// Kept selectable for the videos made with it and for people who prefer it, but no longer
+    /// the default.
+    pub legacy: bool,
+    /// When its weights were released, Unix seconds (OpenAI's `created`).
+    pub released: i64,
     pub description: &'static str,
 }
+
+pub const KINO_2: ModelSpec = ModelSpec {
+    id: "kino-2",
+    weights: "kino-2",
+    tier: Tier::Everyone,
+    sizes: &["64x64"],
+    seconds: &["2"],
+    steps: 16,
+    version: 2,
+    legacy: false,
+    released: 1_796_515_200,
+    description: "Kino's default model: draws the objects, colours, places and styles it reads in the prompt, with sound",
+};
 
 pub const KINO_1: ModelSpec = ModelSpec {
     id: "kino-1",
@@ -36,7 +57,10 @@ pub const KINO_1: ModelSpec = ModelSpec {
     sizes: &["64x64"],
     seconds: &["2"],
     steps: 24,
-    description: "Kino's first text-to-video-with-sound model, trained on the Kino world",
+    version: 1,
+    legacy: true,
+    released: 1_795_651_200,
+    description: "Kino's first text-to-video-with-sound model (legacy), trained on the Kino world",
 };
 
 pub const KINO_1_PRO: ModelSpec = ModelSpec {
@@ -46,18 +70,28 @@ pub const KINO_1_PRO: ModelSpec = ModelSpec {
     sizes: &["64x64"],
     seconds: &["2"],
     steps: 64,
-    description: "kino-1 with more sampling steps, for Pro accounts",
+    version: 1,
+    legacy: true,
+    released: 1_795_651_200,
+    description: "kino-1 with more sampling steps, for Pro accounts (legacy)",
 };
 
 /// Every model name a server knows, newest first. The default is the first of tier Everyone.
-pub const MODELS: &[ModelSpec] = &[KINO_1_PRO, KINO_1];
+pub const MODELS: &[ModelSpec] = &[KINO_2, KINO_1_PRO, KINO_1];
 
 pub fn find(id: &str) -> Option<&'static ModelSpec> {
     MODELS.iter().find(|model| model.id == id)
 }
 
 pub fn default_model() -> &'static ModelSpec {
-    MODELS.iter().find(|model| model.tier == Tier::Everyone).unwrap_or(&KINO_1)
+    MODELS.iter().find(|model| model.tier == Tier::Everyone).unwrap_or(&KINO_2)
+}
+
+/// The model a request naming none gets on a server offering `offered`: the first of tier
+/// Everyone among them (a server without kino-2's weights still answers with kino-1), else the
+/// registry's default.
+pub fn default_among(offered: &[&'static ModelSpec]) -> &'static ModelSpec {
+    MODELS.iter().find(|m| m.tier == Tier::Everyone && offered.iter().any(|o| o.id == m.id)).unwrap_or_else(default_model)
 }
 
 #[cfg(test)]
@@ -70,8 +104,13 @@ mod tests {
             assert!(MODELS[i + 1..].iter().all(|other| other.id != model.id), "{} twice", model.id);
             assert!(!model.sizes.is_empty() && !model.seconds.is_empty(), "{}", model.id);
         }
-        assert_eq!(default_model().id, "kino-1");
+        assert_eq!(default_model().id, "kino-2");
+        assert!(!default_model().legacy && find("kino-1").is_some_and(|m| m.legacy));
         assert_eq!(find("kino-1-pro").map(|m| m.tier), Some(Tier::Pro));
         assert!(find("sora-2").is_none());
+        // A server without kino-2's weights defaults to kino-1; one with them to kino-2.
+        assert_eq!(default_among(&[&KINO_1_PRO, &KINO_1]).id, "kino-1");
+        assert_eq!(default_among(&[&KINO_2, &KINO_1]).id, "kino-2");
+        assert_eq!(default_among(&[]).id, "kino-2");
     }
 }

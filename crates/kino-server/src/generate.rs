@@ -1,6 +1,6 @@
 //! `kino generate`: one clip from a prompt, without a server: `frames/000.png...`,
-//! `audio.wav`, `prompt.txt` and `clip.mp4` (visible mark, invisible watermark, C2PA signed by
-//! the data folder's chain) in `--out`.
+//! `audio.wav`, `prompt.txt`, kino-2's `understood.json` (the slots it read) and `clip.mp4`
+//! (visible mark, invisible watermark, C2PA signed by the data folder's chain) in `--out`.
 
 use std::path::PathBuf;
 
@@ -15,8 +15,8 @@ pub struct GenerateArgs {
     /// What the clip shows and sounds like.
     #[arg(long)]
     prompt: String,
-    /// A model of the registry (`kino-1`, `kino-1-pro`, ...).
-    #[arg(long, default_value = "kino-1")]
+    /// A model of the registry (`kino-2`, the default; `kino-1`, the legacy model; ...).
+    #[arg(long, default_value = "kino-2")]
     model: String,
     /// The same seed and prompt give the same clip.
     #[arg(long, default_value_t = 0)]
@@ -46,6 +46,12 @@ pub fn run(args: &GenerateArgs) -> anyhow::Result<()> {
     bar.set_style(ProgressStyle::with_template("{prefix} {bar:30} {pos}% [{elapsed_precise}] {msg}")?);
     bar.set_prefix(spec.id);
     bar.set_message("sampling");
+    // kino-2 says what it understood (and refuses a prompt naming nothing it can draw) first.
+    if let Some(slots) = pipeline.understand(prompt.as_str())? {
+        bar.println(format!("Kino understood: {}", slots.describe()));
+        std::fs::create_dir_all(&args.out).with_context(|| format!("creating {}", args.out.display()))?;
+        std::fs::write(args.out.join("understood.json"), serde_json::to_vec_pretty(&slots)?)?;
+    }
     let request = Request { steps: args.steps.or(Some(spec.steps as usize)), ..Request::new(prompt.as_str(), args.seed) };
     let generated = pipeline.generate(&request, &mut |fraction| bar.set_position((fraction * 100.0) as u64))?;
     bar.set_message("exporting");

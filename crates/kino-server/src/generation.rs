@@ -9,12 +9,13 @@ use std::sync::{Arc, Mutex};
 use futures_util::FutureExt;
 use futures_util::future::BoxFuture;
 use kino_core::models::ModelSpec;
+use kino_core::slots::ClipSlots;
 use kino_model::pipeline::{ClipLatents, Generated, Pipeline, PipelineError, Request};
-use kino_model::video_vae::TIME_COMPRESSION;
 
 use crate::app::AppState;
 use crate::blobs::Variant;
 use crate::domain::videos::{GENERATE, GeneratePayload};
+use crate::error::AppError;
 use crate::jobs::{JobContext, JobError, JobHandler};
 use crate::store;
 use crate::store::videos::Kind;
@@ -42,6 +43,32 @@ impl Models {
             map.insert(spec.weights, pipeline.clone());
         }
         Ok(pipeline)
+    }
+}
+
+/// What `spec` understands of `prompt`: kino-2's slots, read by its prompt reader, or `given`
+/// (a person's correction) once checked; `None` for kino-1, which reads no slots. A prompt that
+/// names nothing the model can draw is a 400 saying so, before anything is queued or charged.
+pub async fn understand(models: &Models, spec: &'static ModelSpec, prompt: &str, given: Option<ClipSlots>) -> Result<Option<ClipSlots>, AppError> {
+    if spec.version < 2 {
+        return match given {
+            Some(_) => Err(AppError::invalid("unsupported_value", format!("{} reads no slots; leave them out or use kino-2", spec.id), Some("slots"))),
+            None => Ok(None),
+        };
+    }
+    if let Some(slots) = given {
+        slots.check().map_err(|message| AppError::invalid("invalid_slots", message, Some("slots")))?;
+        return Ok(Some(slots));
+    }
+    let (models, prompt) = (models.clone(), prompt.to_owned());
+    let read = tokio::task::spawn_blocking(move || models.pipeline(spec).map(|pipeline| pipeline.understand(&prompt)))
+        .await
+        .map_err(|e| anyhow::anyhow!("the prompt reader stopped: {e}"))?;
+    match read {
+        Ok(Ok(slots)) => Ok(slots),
+        Ok(Err(PipelineError::NotUnderstood(message))) => Err(AppError::invalid("prompt_not_understood", message, Some("prompt"))),
+        Ok(Err(e)) => Err(AppError::invalid("invalid_prompt", e.to_string(), Some("prompt"))),
+        Err(e) => Err(AppError::Unavailable { code: "model_unavailable", message: format!("{} cannot read prompts right now: {e}", spec.id) }),
     }
 }
 
@@ -120,13 +147,14 @@ impl GenerateHandler {
         let (sender, mut receiver) = tokio::sync::mpsc::unbounded_channel::<u8>();
         let source = self.source_latents(&video).await?;
         let prompt = video.prompt.clone();
+        let slots = video.slots();
         let seed = watermark as u64;
         let steps = spec.steps as usize;
         let kind = video.kind();
         let seconds: f32 = video.seconds.parse().map_err(|_| permanent(format!("the video's length `{}` is not a number of seconds", video.seconds)))?;
         let run = tokio::task::spawn_blocking(move || -> Result<Generated, PipelineError> {
             let pipeline = models.pipeline(spec)?;
-            let request = Request { steps: Some(steps), ..Request::new(prompt, seed) };
+            let request = Request { steps: Some(steps), slots, ..Request::new(prompt, seed) };
             let mut last = 0u8;
             let mut progress = |fraction: f32| {
                 let percent = (5.0 + 85.0 * fraction).round() as u8;
@@ -140,7 +168,7 @@ impl GenerateHandler {
                 (Kind::Remix, Some(source)) => pipeline.remix(&source, REMIX_STRENGTH, &request, &mut progress),
                 (Kind::Edit, Some(source)) => pipeline.remix(&source, EDIT_STRENGTH, &request, &mut progress),
                 (Kind::Extend, Some(source)) => {
-                    let total = (seconds * pipeline.config.fps).round() as usize / TIME_COMPRESSION;
+                    let total = (seconds * pipeline.config.fps).round() as usize / pipeline.config.frames_per_step();
                     let added = total
                         .checked_sub(source.frames())
                         .filter(|&n| n > 0)

@@ -4,6 +4,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::account::Handle;
+use crate::slots::ClipSlots;
 
 /// `POST /v1/videos`. Unset fields take the model's defaults.
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
@@ -19,6 +20,10 @@ pub struct CreateVideo {
     /// `WIDTHxHEIGHT`, e.g. `"64x64"`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub size: Option<String>,
+    /// Kino's extension for kino-2: the slots to generate from, instead of what its prompt
+    /// reader finds in the prompt (a person's correction of "Kino understood ...").
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub slots: Option<ClipSlots>,
 }
 
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
@@ -59,6 +64,33 @@ pub struct Video {
     pub expires_at: Option<i64>,
     pub error: Option<VideoError>,
     pub remixed_from_video_id: Option<String>,
+    /// Kino's extension for kino-2: what its prompt reader understood of the prompt (or the
+    /// slots the person gave instead); absent for kino-1 videos.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub understood: Option<ClipSlots>,
+}
+
+/// `POST /api/v1/understand`: what a model would understand of a prompt, before anything is
+/// made or charged.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct UnderstandPrompt {
+    pub prompt: String,
+    /// The model to ask (this server's default when absent).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub model: Option<String>,
+}
+
+/// What a model understood of a prompt.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Understanding {
+    pub model: String,
+    /// The slots it found; `None` for a model that reads no slots (kino-1).
+    pub slots: Option<ClipSlots>,
+    /// The slots in words ("a red rubber ball, bouncing twice; in a gym"), for people.
+    pub description: Option<String>,
 }
 
 /// `GET /v1/videos`: a page, newest first by default.
@@ -99,6 +131,34 @@ pub struct ModelChoice {
     pub pro: bool,
     pub sizes: Vec<String>,
     pub seconds: Vec<String>,
+    /// The model family's version (kino-2 is 2).
+    pub version: u32,
+    /// Kept for the videos made with it; no longer the default.
+    pub legacy: bool,
+    /// What a request naming no model gets on this server.
+    pub default: bool,
+}
+
+/// `GET /v1/models`: OpenAI's model list, of the models this server runs.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct OpenAiModelList {
+    /// Always `"list"`.
+    pub object: String,
+    pub data: Vec<OpenAiModel>,
+}
+
+/// One model in OpenAI's shape.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct OpenAiModel {
+    pub id: String,
+    /// Always `"model"`.
+    pub object: String,
+    /// When the model's weights were released, Unix seconds.
+    pub created: i64,
+    /// Always `"kino"`.
+    pub owned_by: String,
 }
 
 /// `POST /api/v1/verify` (the file as the body): the three provenance checks, and which video

@@ -157,6 +157,7 @@ mod tests {
                 job_progress: 100,
                 job_error: None,
                 job_completed_at: Some(10 * DAY),
+                understood: None,
             },
             owner_handle: owner.into(),
             likes: 0,

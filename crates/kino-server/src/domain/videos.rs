@@ -5,6 +5,7 @@ use kino_core::Prompt;
 use kino_core::account::AgeBand;
 use kino_core::api::{CreateVideo, Plan, VideoStatus};
 use kino_core::models::{self, ModelSpec, Tier};
+use kino_core::slots::ClipSlots;
 use serde::{Deserialize, Serialize};
 
 use crate::app::Config;
@@ -28,7 +29,7 @@ const DAY_MS: i64 = 24 * 3600 * 1000;
 /// Checks a request against the registry, this server's models and the account's plan.
 pub fn choose_model(config: &Config, user: &UserRow, request: &CreateVideo) -> Result<(&'static ModelSpec, String, String), AppError> {
     let model = match request.model.as_deref() {
-        None => models::default_model(),
+        None => models::default_among(&config.models),
         Some(name) => models::find(name).ok_or_else(|| {
             let known: Vec<_> = models::MODELS.iter().map(|m| m.id).collect();
             AppError::invalid("unknown_model", format!("there is no model `{name}`; Kino has {}", known.join(", ")), Some("model"))
@@ -83,6 +84,8 @@ struct Order {
     size: String,
     kind: Kind,
     source_id: Option<String>,
+    /// kino-2's slots for the prompt.
+    understood: Option<ClipSlots>,
 }
 
 fn parse_prompt(raw: &str) -> Result<Prompt, AppError> {
@@ -105,6 +108,7 @@ fn derived_order(config: &Config, user: &UserRow, prompt: &str, source: &Source<
         model: Some(source.video.model.clone()),
         seconds: source.seconds.map(str::to_owned),
         size: Some(source.video.size.clone()),
+        slots: None,
     };
     let (model, added, size) = choose_model(config, user, &request)?;
     let seconds = match source.kind {
@@ -121,17 +125,25 @@ fn derived_order(config: &Config, user: &UserRow, prompt: &str, source: &Source<
         }
         _ => source.video.seconds.clone(),
     };
-    Ok(Order { model, prompt, seconds, size, kind: source.kind, source_id: Some(source.video.id.clone()) })
+    Ok(Order { model, prompt, seconds, size, kind: source.kind, source_id: Some(source.video.id.clone()), understood: None })
 }
 
 /// Longest clip extensions may build.
 pub const MAX_EXTENDED_SECONDS: u32 = 12;
 
-/// Queues a generation from a prompt.
-pub async fn create(db: &Db, config: &Config, user: &UserRow, request: CreateVideo, idempotency_key: Option<&str>) -> Result<(VideoRow, bool), AppError> {
+/// Queues a generation from a prompt; `understood` is what the model read in it
+/// ([`crate::generation::understand`]).
+pub async fn create(
+    db: &Db,
+    config: &Config,
+    user: &UserRow,
+    request: CreateVideo,
+    understood: Option<ClipSlots>,
+    idempotency_key: Option<&str>,
+) -> Result<(VideoRow, bool), AppError> {
     let prompt = parse_prompt(&request.prompt)?;
     let (model, seconds, size) = choose_model(config, user, &request)?;
-    enqueue(db, config, user, Order { model, prompt, seconds, size, kind: Kind::Generate, source_id: None }, idempotency_key).await
+    enqueue(db, config, user, Order { model, prompt, seconds, size, kind: Kind::Generate, source_id: None, understood }, idempotency_key).await
 }
 
 /// Queues a remix, edit or extension of `source` under `prompt`.
@@ -141,9 +153,10 @@ pub async fn create_from(
     user: &UserRow,
     prompt: &str,
     source: Source<'_>,
+    understood: Option<ClipSlots>,
     idempotency_key: Option<&str>,
 ) -> Result<(VideoRow, bool), AppError> {
-    let order = derived_order(config, user, prompt, &source)?;
+    let order = Order { understood, ..derived_order(config, user, prompt, &source)? };
     enqueue(db, config, user, order, idempotency_key).await
 }
 
@@ -196,6 +209,7 @@ async fn enqueue(db: &Db, config: &Config, user: &UserRow, order: Order, idempot
             kind: order.kind,
             watermark_id: ids::random_i63(),
             created_at: now,
+            understood: order.understood.as_ref(),
         },
     )
     .await?;

@@ -58,13 +58,15 @@ fn videos_api(api: Documented) -> Documented {
 
 /// The developer API (OpenAI's Videos API shape), mounted at `/v1`.
 pub fn developer_api() -> Documented {
-    videos_api(Documented::new()).get(
-        "/videos/{id}/content",
-        videos::content,
-        op("Download a finished video's MP4, thumbnail or sprite sheet")
-            .query("variant", "video (default), thumbnail or spritesheet")
-            .returns_media("video/mp4"),
-    )
+    videos_api(Documented::new())
+        .get(
+            "/videos/{id}/content",
+            videos::content,
+            op("Download a finished video's MP4, thumbnail or sprite sheet")
+                .query("variant", "video (default), thumbnail or spritesheet")
+                .returns_media("video/mp4"),
+        )
+        .get("/models", models::openai_list, op("The models this server runs, in OpenAI's shape").returns::<OpenAiModelList>())
 }
 
 /// The studio's API, mounted at `/api/v1`.
@@ -85,7 +87,12 @@ pub fn api() -> Documented {
         .get("/api-keys", api_keys::list, op("My API keys").returns::<ApiKeyList>())
         .post("/api-keys", api_keys::create, op("Create an API key (shown once)").body::<CreateApiKey>().status(201).returns::<ApiKeyCreated>())
         .delete("/api-keys/{id}", api_keys::revoke, op("Revoke an API key").status(204))
-        .get("/models", models::list, op("The models this server runs").auth(Auth::Public).returns::<ModelList>());
+        .get("/models", models::list, op("The models this server runs").auth(Auth::Public).returns::<ModelList>())
+        .post(
+            "/understand",
+            videos::understand,
+            op("What a model reads in a prompt (kino-2's slots), before anything is made or charged").body::<UnderstandPrompt>().returns::<Understanding>(),
+        );
     videos_api(api)
         .get(
             "/videos/{id}/content",

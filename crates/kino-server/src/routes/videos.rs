@@ -10,7 +10,8 @@ use std::time::Duration;
 use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
 use futures_util::Stream;
-use kino_core::api::{CreateVideo, DeletedVideo, EditVideo, ExtendVideo, RemixVideo, Video, VideoList, VideoStatus};
+use kino_core::api::{CreateVideo, DeletedVideo, EditVideo, ExtendVideo, RemixVideo, UnderstandPrompt, Understanding, Video, VideoList, VideoStatus};
+use kino_core::slots::ClipSlots;
 use serde::Deserialize;
 
 use crate::app::AppState;
@@ -19,8 +20,8 @@ use crate::blobs::Variant;
 use crate::domain::{posts, videos};
 use crate::error::AppError;
 use crate::extract::{Json, Query};
-use crate::store;
 use crate::store::videos::Kind;
+use crate::{generation, store};
 
 fn idempotency_key(headers: &HeaderMap) -> Result<Option<String>, AppError> {
     match headers.get("idempotency-key").map(|v| v.to_str().map(str::trim)) {
@@ -45,7 +46,15 @@ pub async fn create(State(state): State<AppState>, current: CurrentUser, headers
         (body, None)
     };
     let (video, _new) = match reference {
-        None => videos::create(&state.db, &state.config, &current.user, request, key.as_deref()).await?,
+        None => {
+            // A request the model checks refuse is refused by `create` below; only a model
+            // that may run reads the prompt.
+            let understood = match videos::choose_model(&state.config, &current.user, &request) {
+                Ok((model, ..)) => understood(&state, model.id, &request.prompt, request.slots.clone()).await?,
+                Err(_) => None,
+            };
+            videos::create(&state.db, &state.config, &current.user, request, understood, key.as_deref()).await?
+        }
         Some(file) => {
             let source = reference_video(&state, &current, file).await?;
             if request.model.as_deref().is_some_and(|m| m != source.model) {
@@ -55,8 +64,9 @@ pub async fn create(State(state): State<AppState>, current: CurrentUser, headers
                     Some("model"),
                 ));
             }
+            let understood = understood(&state, &source.model, &request.prompt, request.slots.clone()).await?;
             let from = videos::Source { video: &source, kind: Kind::Edit, seconds: None };
-            videos::create_from(&state.db, &state.config, &current.user, &request.prompt, from, key.as_deref()).await?
+            videos::create_from(&state.db, &state.config, &current.user, &request.prompt, from, understood, key.as_deref()).await?
         }
     };
     state.wake.notify_waiters();
@@ -69,7 +79,7 @@ pub const MAX_REFERENCE_BYTES: usize = 64 * 1024 * 1024;
 /// The fields of a multipart create request, and the reference file if one was sent.
 async fn read_form(mut form: Multipart) -> Result<(CreateVideo, Option<Bytes>), AppError> {
     let bad = |e: axum::extract::multipart::MultipartError| AppError::invalid("invalid_form", e.body_text(), None);
-    let mut request = CreateVideo { prompt: String::new(), model: None, seconds: None, size: None };
+    let mut request = CreateVideo { prompt: String::new(), model: None, seconds: None, size: None, slots: None };
     let (mut prompt, mut reference) = (None, None);
     while let Some(field) = form.next_field().await.map_err(bad)? {
         let name = field.name().unwrap_or_default().to_owned();
@@ -109,6 +119,29 @@ async fn reference_video(state: &AppState, current: &CurrentUser, file: Bytes) -
     })
 }
 
+/// What the model named `model` reads in `prompt` (kino-2's slots), or the slots the person
+/// gave instead; `None` for kino-1 and for names the registry lacks (refused later).
+async fn understood(state: &AppState, model: &str, prompt: &str, given: Option<ClipSlots>) -> Result<Option<ClipSlots>, AppError> {
+    match kino_core::models::find(model) {
+        Some(spec) if !prompt.trim().is_empty() => generation::understand(&state.models, spec, prompt, given).await,
+        _ => Ok(None),
+    }
+}
+
+/// `POST /api/v1/understand`: what a model would read in a prompt, before anything is made.
+pub async fn understand(State(state): State<AppState>, Json(request): Json<UnderstandPrompt>) -> Result<Json<Understanding>, AppError> {
+    let model = match request.model.as_deref() {
+        Some(name) => kino_core::models::find(name).ok_or_else(|| AppError::invalid("unknown_model", format!("there is no model `{name}`"), Some("model")))?,
+        None => kino_core::models::default_among(&state.config.models),
+    };
+    if !state.config.models.iter().any(|m| m.id == model.id) {
+        return Err(AppError::Unavailable { code: "model_unavailable", message: format!("this server does not run {} right now", model.id) });
+    }
+    kino_core::Prompt::parse(&request.prompt).map_err(|e| AppError::invalid("invalid_prompt", e.to_string(), Some("prompt")))?;
+    let slots = generation::understand(&state.models, model, &request.prompt, None).await?;
+    Ok(Json(Understanding { model: model.id.to_owned(), description: slots.as_ref().map(ClipSlots::describe), slots }))
+}
+
 /// The video a new one is made from: one the user may see (theirs, or published to them).
 async fn source_video(state: &AppState, current: &CurrentUser, id: &str) -> Result<store::videos::VideoRow, AppError> {
     let mut conn = state.db.pool.acquire().await?;
@@ -126,8 +159,9 @@ async fn create_from(
 ) -> Result<Json<Video>, AppError> {
     let key = idempotency_key(headers)?;
     let source = source_video(state, current, source_id).await?;
-    let (video, _new) =
-        videos::create_from(&state.db, &state.config, &current.user, prompt, videos::Source { video: &source, kind, seconds }, key.as_deref()).await?;
+    let understood = understood(state, &source.model, prompt, None).await?;
+    let from = videos::Source { video: &source, kind, seconds };
+    let (video, _new) = videos::create_from(&state.db, &state.config, &current.user, prompt, from, understood, key.as_deref()).await?;
     state.wake.notify_waiters();
     Ok(Json(video.to_video()))
 }

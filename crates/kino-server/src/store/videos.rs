@@ -1,6 +1,7 @@
 //! The `videos` table, read together with each video's generation job.
 
 use kino_core::api::{Video, VideoError, VideoStatus, Visibility};
+use kino_core::slots::ClipSlots;
 
 use super::Conn;
 
@@ -24,10 +25,12 @@ pub struct VideoRow {
     pub job_progress: i64,
     pub job_error: Option<String>,
     pub job_completed_at: Option<i64>,
+    /// kino-2's slots for the prompt (JSON of [`ClipSlots`]); `None` for kino-1 videos.
+    pub understood: Option<String>,
 }
 
 const SELECT: &str = "SELECT v.id, v.owner_id, v.job_id, v.model, v.prompt, v.seconds, v.size, v.remixed_from_video_id,
-                             v.visibility, v.published_at, v.created_at, v.kind,
+                             v.visibility, v.published_at, v.created_at, v.kind, v.understood,
                              j.state AS job_state, j.progress AS job_progress, j.error AS job_error,
                              j.completed_at AS job_completed_at
                       FROM videos v JOIN jobs j ON j.id = v.job_id";
@@ -66,7 +69,13 @@ impl VideoRow {
             expires_at: None,
             error,
             remixed_from_video_id: self.remixed_from_video_id.clone(),
+            understood: self.slots(),
         }
+    }
+
+    /// The slots the video is generated from, when its model reads slots.
+    pub fn slots(&self) -> Option<ClipSlots> {
+        self.understood.as_deref().and_then(|json| serde_json::from_str(json).ok())
     }
 }
 
@@ -122,12 +131,14 @@ pub struct NewVideo<'a> {
     /// What the invisible watermark will carry; random, unique.
     pub watermark_id: i64,
     pub created_at: i64,
+    /// kino-2's slots for the prompt.
+    pub understood: Option<&'a ClipSlots>,
 }
 
 pub async fn insert(conn: &mut Conn, video: &NewVideo<'_>) -> Result<(), sqlx::Error> {
     sqlx::query(
-        "INSERT INTO videos (id, owner_id, job_id, model, prompt, seconds, size, remixed_from_video_id, watermark_id, created_at, kind)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+        "INSERT INTO videos (id, owner_id, job_id, model, prompt, seconds, size, remixed_from_video_id, watermark_id, created_at, kind, understood)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
     )
     .bind(video.id)
     .bind(video.owner_id)
@@ -140,6 +151,7 @@ pub async fn insert(conn: &mut Conn, video: &NewVideo<'_>) -> Result<(), sqlx::E
     .bind(video.watermark_id)
     .bind(video.created_at)
     .bind(video.kind.as_str())
+    .bind(video.understood.map(|slots| serde_json::to_string(slots).unwrap_or_default()))
     .execute(conn)
     .await?;
     Ok(())
@@ -241,7 +253,7 @@ pub struct CardRow {
 
 /// `$1` is the viewer's id (`""` for visitors).
 const CARD_SELECT: &str = "SELECT v.id, v.owner_id, v.job_id, v.model, v.prompt, v.seconds, v.size, v.remixed_from_video_id,
-           v.visibility, v.published_at, v.created_at, v.kind,
+           v.visibility, v.published_at, v.created_at, v.kind, v.understood,
            j.state AS job_state, j.progress AS job_progress, j.error AS job_error, j.completed_at AS job_completed_at,
            u.handle AS owner_handle,
            (SELECT COUNT(*) FROM likes l WHERE l.video_id = v.id) AS likes,

@@ -90,7 +90,7 @@ async fn a_server_without_the_model_says_so() {
     app.sign_up(&app.client, "ada", None).await;
     let error = expect_error(create(&app, &app.client, json!({ "prompt": "a ball" })).await, 503).await;
     assert_eq!(error.error.code, "model_unavailable");
-    assert_eq!(error.error.message, "this server does not run kino-1 right now (its weights are not installed)");
+    assert_eq!(error.error.message, "this server does not run kino-2 right now (its weights are not installed)");
 }
 
 #[tokio::test]

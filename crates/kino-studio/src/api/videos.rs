@@ -1,6 +1,6 @@
-//! `/api/v1/videos` and `/api/v1/models`.
+//! `/api/v1/videos`, `/api/v1/models` and `/api/v1/understand`.
 
-use kino_core::api::{CreateVideo, DeletedVideo, ModelList, Video, VideoList};
+use kino_core::api::{CreateVideo, DeletedVideo, ModelList, UnderstandPrompt, Understanding, Video, VideoList};
 use wasm_bindgen::JsCast;
 use wasm_bindgen::closure::Closure;
 
@@ -8,6 +8,11 @@ use super::{ApiError, delete, get, post, request};
 
 pub async fn models() -> Result<ModelList, ApiError> {
     request(get("/models").build()).await
+}
+
+/// What a model reads in a prompt, before anything is made.
+pub async fn understand(body: &UnderstandPrompt) -> Result<Understanding, ApiError> {
+    request(post("/understand").json(body)).await
 }
 
 pub async fn create(body: &CreateVideo) -> Result<Video, ApiError> {

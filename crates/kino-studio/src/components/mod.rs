@@ -7,6 +7,7 @@ pub mod invites_panel;
 pub mod publish_control;
 pub mod server_status;
 pub mod signed_in;
+pub mod understood;
 pub mod video_card;
 pub mod video_status;
 pub mod waitlist_form;

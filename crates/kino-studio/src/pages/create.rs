@@ -1,7 +1,12 @@
-//! `/create`: describe a video, have the server make it, watch it arrive.
+//! `/create`: describe a video, see what Kino understood of it (and correct it), have the server
+//! make it, watch it arrive.
+
+use std::cell::Cell;
+use std::rc::Rc;
 
 use kino_core::Prompt;
-use kino_core::api::{Account, CreateVideo, ModelList, Video};
+use kino_core::api::{Account, CreateVideo, ModelList, UnderstandPrompt, Video};
+use kino_core::slots::ClipSlots;
 use web_sys::{HtmlSelectElement, HtmlTextAreaElement};
 use yew::prelude::*;
 
@@ -9,7 +14,19 @@ use crate::api;
 use crate::api::videos::VideoEvents;
 use crate::components::field::FormError;
 use crate::components::signed_in::SignedIn;
+use crate::components::understood::Understood;
 use crate::components::video_status::VideoStatusView;
+
+/// What the reader made of the prompt being typed.
+#[derive(Debug, Clone, PartialEq)]
+enum Reading {
+    /// Nothing asked yet, or a model that reads no slots.
+    None,
+    /// The slots, and whether the person corrected them.
+    Slots { slots: ClipSlots, corrected: bool },
+    /// The reader found nothing it can draw (its message).
+    NotUnderstood(String),
+}
 
 #[function_component(CreatePage)]
 pub fn create_page() -> Html {
@@ -27,24 +44,71 @@ fn create(props: &CreateProps) -> Html {
     let video = use_state(|| None::<Video>);
     let events = use_mut_ref(|| None::<VideoEvents>);
     let error = use_state(|| None::<FormError>);
+    let reading = use_state(|| Reading::None);
+    // Only the answer to the latest prompt is shown.
+    let asked = use_mut_ref(|| Rc::new(Cell::new(0u64)));
     let (prompt, model) = (use_node_ref(), use_node_ref());
     {
         let models = models.clone();
         use_effect_with((), move |_| wasm_bindgen_futures::spawn_local(async move { models.set(Some(api::videos::models().await)) }));
     }
+    let read_prompt = {
+        let (prompt, model, reading, asked) = (prompt.clone(), model.clone(), reading.clone(), asked.clone());
+        Callback::from(move |_: ()| {
+            let text = prompt.cast::<HtmlTextAreaElement>().map(|el| el.value()).unwrap_or_default();
+            let chosen = model.cast::<HtmlSelectElement>().map(|el| el.value()).filter(|m| !m.is_empty());
+            let counter = asked.borrow().clone();
+            let ticket = counter.get() + 1;
+            counter.set(ticket);
+            if Prompt::parse(&text).is_err() {
+                return reading.set(Reading::None);
+            }
+            let reading = reading.clone();
+            wasm_bindgen_futures::spawn_local(async move {
+                let answer = api::videos::understand(&UnderstandPrompt { prompt: text, model: chosen }).await;
+                if counter.get() != ticket {
+                    return;
+                }
+                reading.set(match answer {
+                    Ok(understanding) => match understanding.slots {
+                        Some(slots) => Reading::Slots { slots, corrected: false },
+                        None => Reading::None,
+                    },
+                    Err(problem) => Reading::NotUnderstood(problem.to_string()),
+                });
+            });
+        })
+    };
+    let oninput = {
+        let read_prompt = read_prompt.clone();
+        Callback::from(move |_: InputEvent| read_prompt.emit(()))
+    };
+    let onmodel = {
+        let read_prompt = read_prompt.clone();
+        Callback::from(move |_: Event| read_prompt.emit(()))
+    };
+    let on_correct = {
+        let reading = reading.clone();
+        Callback::from(move |slots: ClipSlots| reading.set(Reading::Slots { slots, corrected: true }))
+    };
     let onsubmit = {
-        let (prompt, model, video, events, error) = (prompt.clone(), model.clone(), video.clone(), events.clone(), error.clone());
+        let (prompt, model, video, events, error, reading) = (prompt.clone(), model.clone(), video.clone(), events.clone(), error.clone(), reading.clone());
         Callback::from(move |event: SubmitEvent| {
             event.prevent_default();
             let text = prompt.cast::<HtmlTextAreaElement>().map(|el| el.value()).unwrap_or_default();
             if let Err(problem) = Prompt::parse(&text) {
                 return error.set(Some(FormError::at("prompt", problem)));
             }
+            let slots = match &*reading {
+                Reading::Slots { slots, corrected: true } => Some(slots.clone()),
+                _ => None,
+            };
             let request = CreateVideo {
                 prompt: text,
                 model: model.cast::<HtmlSelectElement>().map(|el| el.value()).filter(|m| !m.is_empty()),
                 seconds: None,
                 size: None,
+                slots,
             };
             error.set(None);
             let (video, events, error) = (video.clone(), events.clone(), error.clone());
@@ -83,14 +147,21 @@ fn create(props: &CreateProps) -> Html {
             <h1>{ "Create" }</h1>
             <form class="card" {onsubmit} novalidate=true>
                 <label for="create-prompt">{ "Describe your video" }</label>
-                <textarea id="create-prompt" ref={prompt} rows="3" placeholder="a red rubber ball bounces twice on a wooden floor" />
+                <textarea id="create-prompt" ref={prompt} rows="3" placeholder="a red rubber ball bounces twice on a wooden floor" {oninput} />
                 if let Some(message) = FormError::for_field(&error, "prompt") {
                     <p class="field-error error" id="create-prompt-error">{ message }</p>
                 }
+                { match &*reading {
+                    Reading::Slots { slots, corrected } => html! { <Understood slots={slots.clone()} corrected={*corrected} {on_correct} /> },
+                    Reading::NotUnderstood(message) => html! { <p class="hint error" id="create-not-understood">{ message }</p> },
+                    Reading::None => html! {},
+                } }
                 <label for="create-model">{ "Model" }</label>
-                <select id="create-model" ref={model}>
+                <select id="create-model" ref={model} onchange={onmodel}>
                     { for choices.iter().filter(|m| is_pro || !m.pro).map(|m| html! {
-                        <option value={m.id.clone()}>{ format!("{}: {}", m.id, m.description) }</option>
+                        <option value={m.id.clone()} selected={m.default}>
+                            { format!("{}{}: {}", m.id, if m.legacy { " (legacy)" } else { "" }, m.description) }
+                        </option>
                     }) }
                 </select>
                 if let Some(message) = FormError::general(&error, &["prompt"]) {
@@ -101,6 +172,9 @@ fn create(props: &CreateProps) -> Html {
             if let Some(video) = &*video {
                 <section class="card" id="create-result">
                     <p class="hint">{ &video.prompt }</p>
+                    if let Some(slots) = &video.understood {
+                        <p class="hint" id="create-result-understood">{ format!("Made from: {}", slots.describe()) }</p>
+                    }
                     <VideoStatusView video={video.clone()} />
                 </section>
             }
