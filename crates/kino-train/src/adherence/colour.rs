@@ -13,7 +13,7 @@
 //! world's own renders, where the labels say which pixels are the object. The instrument is
 //! then scored on other renders, whose colours are known, before it scores a model.
 
-use kino_core::scene::{Colour, Style};
+use kino_core::scene::{Colour, ObjectKind, Setting, Style};
 use kino_world::Clip;
 
 /// The fewest inner pixels a blob needs for its colour to count, per frame.
@@ -110,23 +110,30 @@ pub const CALIBRATION_SEED: u64 = 3_000_000_000;
 
 /// A lone object of `colour` in `style` (any kind, size, setting and motion), framed on itself.
 pub fn lone_clip(seed: u64, colour: Colour, style: Style) -> Clip {
-    let one_hot = |n: usize, i: usize| (0..n).map(|k| if k == i { 1.0 } else { 0.0 }).collect::<Vec<f32>>();
-    let colours: [f32; 11] = one_hot(11, Colour::ALL.iter().position(|c| *c == colour).unwrap_or(0)).try_into().unwrap_or([1.0; 11]);
-    let styles: [f32; 4] = one_hot(4, Style::ALL.iter().position(|s| *s == style).unwrap_or(0)).try_into().unwrap_or([1.0; 4]);
-    let d = kino_world::sample::Distribution {
+    let scene = kino_world::sample::sample(seed, &lone_world(None, colour, style, None));
+    // A sampled lone scene always renders (the world's own sampler made it).
+    kino_world::render_clip(&scene, &crate::data::settings()).unwrap_or_else(|e| panic!("the world failed to render its own scene {seed}: {e}"))
+}
+
+/// The world narrowed to one object of `colour` (and `kind`, if given; any of the four
+/// otherwise) in `style` (and `setting`, if given), one shot framed on it.
+pub fn lone_world(kind: Option<ObjectKind>, colour: Colour, style: Style, setting: Option<Setting>) -> kino_world::sample::Distribution {
+    fn only<T: PartialEq, const N: usize>(all: &[T], value: Option<T>) -> [f32; N] {
+        std::array::from_fn(|i| if value.as_ref().is_none_or(|v| all.get(i) == Some(v)) { 1.0 } else { 0.0 })
+    }
+    kino_world::sample::Distribution {
         objects: [1, 1],
         avatar: 0.0,
         hoop: 0.0,
         wide: 0.0,
         max_shots: 1,
         usual_colours: 0.0,
-        colours,
-        styles,
+        kinds: only(&[ObjectKind::Ball, ObjectKind::Basketball, ObjectKind::Cube, ObjectKind::RubberDuck], kind),
+        colours: only(&Colour::ALL, Some(colour)),
+        styles: only(&Style::ALL, Some(style)),
+        settings: only(&Setting::ALL, setting),
         ..kino_world::sample::Distribution::default()
-    };
-    let scene = kino_world::sample::sample(seed, &d);
-    // A sampled lone scene always renders (the world's own sampler made it).
-    kino_world::render_clip(&scene, &crate::data::settings()).unwrap_or_else(|e| panic!("the world failed to render its own scene {seed}: {e}"))
+    }
 }
 
 /// What the colour measurement saw in a clip.

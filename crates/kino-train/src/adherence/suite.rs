@@ -18,7 +18,7 @@ use kino_world::Frame;
 use kino_world::rng::Rng;
 use serde::Serialize;
 
-use super::colour::{Palette, calibration_clips, read_colour};
+use super::colour::{Palette, calibration_clips, lone_world, read_colour};
 use crate::eval::EvalArgs;
 use crate::prompts::{self, Mention};
 
@@ -74,22 +74,7 @@ pub fn cases(seeds: usize, styles: &[Style], settings: &[Setting]) -> Vec<Case> 
 /// The world's render of a case: a lone object of its kind and colour, in its setting and
 /// style, framed on itself.
 pub fn world_render(case: &Case) -> anyhow::Result<kino_world::Clip> {
-    let one_hot = |n: usize, i: usize| (0..n).map(|k| if k == i { 1.0 } else { 0.0 }).collect::<Vec<f32>>();
-    let index = |all: &[ObjectKind], k: ObjectKind| all.iter().position(|a| *a == k).unwrap_or(0);
-    let d = kino_world::sample::Distribution {
-        objects: [1, 1],
-        avatar: 0.0,
-        hoop: 0.0,
-        wide: 0.0,
-        max_shots: 1,
-        usual_colours: 0.0,
-        kinds: one_hot(4, index(&KINDS, case.kind)).try_into().unwrap_or([1.0; 4]),
-        colours: one_hot(11, Colour::ALL.iter().position(|c| *c == case.colour).unwrap_or(0)).try_into().unwrap_or([1.0; 11]),
-        styles: one_hot(4, Style::ALL.iter().position(|s| *s == case.style).unwrap_or(0)).try_into().unwrap_or([1.0; 4]),
-        settings: one_hot(4, Setting::ALL.iter().position(|s| *s == case.setting).unwrap_or(0)).try_into().unwrap_or([1.0; 4]),
-        ..kino_world::sample::Distribution::default()
-    };
-    crate::data::clip_from(case.seed, &d)
+    crate::data::clip_from(case.seed, &lone_world(Some(case.kind), case.colour, case.style, Some(case.setting)))
 }
 
 /// What the suite found for one case.
