@@ -91,6 +91,9 @@ pub struct Understanding {
     pub slots: Option<ClipSlots>,
     /// The slots in words ("a red rubber ball, bouncing twice; in a gym"), for people.
     pub description: Option<String>,
+    /// Why the prompt cannot be made, when it names nothing the model can draw (creating a
+    /// video from it is refused with `prompt_not_understood`).
+    pub problem: Option<String>,
 }
 
 /// `GET /v1/videos`: a page, newest first by default.

@@ -70,9 +70,10 @@ fn create(props: &CreateProps) -> Html {
                     return;
                 }
                 reading.set(match answer {
-                    Ok(understanding) => match understanding.slots {
-                        Some(slots) => Reading::Slots { slots, corrected: false },
-                        None => Reading::None,
+                    Ok(understanding) => match (understanding.slots, understanding.problem) {
+                        (Some(slots), _) => Reading::Slots { slots, corrected: false },
+                        (None, Some(problem)) => Reading::NotUnderstood(problem),
+                        (None, None) => Reading::None,
                     },
                     Err(problem) => Reading::NotUnderstood(problem.to_string()),
                 });
