@@ -110,7 +110,10 @@ impl GenerationSettings {
     /// The registry's models this server offers: those named, or those whose weights exist.
     pub fn offered_models(&self) -> Result<Vec<&'static kino_core::models::ModelSpec>, String> {
         if self.models.is_empty() {
-            return Ok(kino_core::models::MODELS.iter().filter(|m| self.models_dir.join(m.weights).is_dir()).collect());
+            // A weights folder can exist without weights (kino-2's holds its curriculum before
+            // any release), so "installed" means the generator file is there.
+            let installed = |m: &&kino_core::models::ModelSpec| self.models_dir.join(m.weights).join(kino_model::pipeline::GENERATOR_FILE).is_file();
+            return Ok(kino_core::models::MODELS.iter().filter(installed).collect());
         }
         self.models
             .iter()
@@ -160,5 +163,23 @@ impl Settings {
             // No workers: a test that wants jobs run turns them on.
             generation: GenerationSettings { workers: 0, ..GenerationSettings::default() },
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::GenerationSettings;
+
+    #[test]
+    fn a_model_is_offered_only_when_its_generator_weights_are_installed() {
+        let dir = tempfile::tempdir().unwrap();
+        // kino-2's folder holds only its curriculum; kino-1's holds its weights.
+        std::fs::create_dir_all(dir.path().join("kino-2/curriculum")).unwrap();
+        std::fs::create_dir_all(dir.path().join("kino-1-teacher")).unwrap();
+        std::fs::write(dir.path().join("kino-1-teacher/generator.safetensors"), b"").unwrap();
+        let settings = GenerationSettings { models_dir: dir.path().to_owned(), ..Default::default() };
+        let offered: Vec<_> = settings.offered_models().unwrap().iter().map(|m| m.id).collect();
+        assert_eq!(offered, ["kino-1-pro", "kino-1"]);
+        assert_eq!(kino_core::models::default_among(&settings.offered_models().unwrap()).id, "kino-1");
     }
 }
