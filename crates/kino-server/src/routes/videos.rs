@@ -138,7 +138,9 @@ pub async fn understand(State(state): State<AppState>, Json(request): Json<Under
         return Err(AppError::Unavailable { code: "model_unavailable", message: format!("this server does not run {} right now", model.id) });
     }
     kino_core::Prompt::parse(&request.prompt).map_err(|e| AppError::invalid("invalid_prompt", e.to_string(), Some("prompt")))?;
-    let answer = |slots: Option<ClipSlots>, problem| Json(Understanding { model: model.id.to_owned(), description: slots.as_ref().map(ClipSlots::describe), slots, problem });
+    let answer = |slots: Option<ClipSlots>, problem| {
+        Json(Understanding { model: model.id.to_owned(), description: slots.as_ref().map(ClipSlots::describe), slots, problem })
+    };
     match generation::understand(&state.models, model, &request.prompt, None).await {
         Ok(slots) => Ok(answer(slots, None)),
         Err(AppError::InvalidRequest { code: "prompt_not_understood", message, .. }) => Ok(answer(None, Some(message))),
