@@ -47,7 +47,7 @@ pub const KINO_2: ModelSpec = ModelSpec {
     version: 2,
     legacy: false,
     released: 1_796_515_200,
-    description: "Kino's default model: draws the objects, colours, places and styles it reads in the prompt, with sound",
+    description: "Kino's default model: reads the prompt as objects, colours, places and styles and generates from them, with sound (early weights: it paints the asked colours, not yet readable objects)",
 };
 
 pub const KINO_1: ModelSpec = ModelSpec {
