@@ -176,10 +176,10 @@ mod tests {
         // kino-2's folder holds only its curriculum; kino-1's holds its weights.
         std::fs::create_dir_all(dir.path().join("kino-2/curriculum")).unwrap();
         std::fs::create_dir_all(dir.path().join("kino-1-teacher")).unwrap();
-        std::fs::write(dir.path().join("kino-1-teacher/generator.safetensors"), b"").unwrap();
+        std::fs::write(dir.path().join("kino-1-teacher").join(kino_model::pipeline::GENERATOR_FILE), b"").unwrap();
         let settings = GenerationSettings { models_dir: dir.path().to_owned(), ..Default::default() };
-        let offered: Vec<_> = settings.offered_models().unwrap().iter().map(|m| m.id).collect();
-        assert_eq!(offered, ["kino-1-pro", "kino-1"]);
-        assert_eq!(kino_core::models::default_among(&settings.offered_models().unwrap()).id, "kino-1");
+        let offered = settings.offered_models().unwrap();
+        assert_eq!(offered.iter().map(|m| m.id).collect::<Vec<_>>(), ["kino-1-pro", "kino-1"]);
+        assert_eq!(kino_core::models::default_among(&offered).id, "kino-1");
     }
 }
