@@ -132,10 +132,10 @@ impl Kino2Config {
         if pt == 0 || p == 0 || q == 0 || t % pt != 0 || h % p != 0 || w % q != 0 {
             return Err(format!("patches {:?} do not tile a clip of {:?}", self.patch, self.video));
         }
-        if self.audio_patch == 0 || self.audio_latent[1] % self.audio_patch != 0 {
+        if self.audio_patch == 0 || !self.audio_latent[1].is_multiple_of(self.audio_patch) {
             return Err(format!("audio patches of {} do not tile {} latent frames", self.audio_patch, self.audio_latent[1]));
         }
-        if self.heads == 0 || self.width % self.heads != 0 || self.width % 8 != 0 {
+        if self.heads == 0 || !self.width.is_multiple_of(self.heads) || !self.width.is_multiple_of(8) {
             return Err(format!("width {} must be a multiple of 8 and of the {} heads", self.width, self.heads));
         }
         Ok(())
