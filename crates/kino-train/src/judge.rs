@@ -59,6 +59,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::train_loop::Task;
 
+pub mod degrade;
 pub mod reader;
 
 use reader::{CellMaps, CellReader, ReaderConfig};
@@ -271,6 +272,27 @@ pub fn judge_input(clips: &[Vec<&[u8]>], device: &Device) -> anyhow::Result<Tens
 pub fn clips_input(clips: &[Clip], device: &Device) -> anyhow::Result<Tensor<5>> {
     let frames: Vec<Vec<&[u8]>> = clips.iter().map(|c| c.frames.iter().map(|f| f.rgb.as_slice()).collect()).collect();
     judge_input(&frames, device)
+}
+
+/// The judge's input for world clips, a third of them (drawn by scene seed) as rendered, a third
+/// blurred and a third noisy ([`degrade`]).
+pub fn degraded_input(clips: &[Clip], device: &Device) -> anyhow::Result<Tensor<5>> {
+    let frames: Vec<Vec<Vec<u8>>> = clips
+        .iter()
+        .map(|clip| {
+            let mut rng = kino_world::rng::Rng::stream(clip.scene.seed, "judge-degrade");
+            let how = [None, Some(degrade::Degradation::Blur), Some(degrade::Degradation::Noise)][rng.below(3)];
+            clip.frames
+                .iter()
+                .map(|f| match how {
+                    Some(how) => degrade::degrade(&f.rgb, f.width as usize, f.height as usize, how, &mut rng),
+                    None => f.rgb.clone(),
+                })
+                .collect()
+        })
+        .collect();
+    let refs: Vec<Vec<&[u8]>> = frames.iter().map(|clip| clip.iter().map(Vec::as_slice).collect()).collect();
+    judge_input(&refs, device)
 }
 
 /// What a clip truly shows, as the judge's answers.
@@ -581,6 +603,9 @@ pub struct JudgeTask {
     pub config: JudgeConfig,
     /// Trains the cell reader alone (`--reader-only`): the rest of the judge keeps its weights.
     pub reader_only: bool,
+    /// Trains on degraded clips too (`--augment`): a third as rendered, a third blurred, a
+    /// third noisy ([`degrade`]).
+    pub augment: bool,
     /// The evaluation cases' real renders and truths, rendered at the first evaluation and
     /// kept (every evaluation, and the moving average's beside it, reads the same ones).
     eval_cases: OnceLock<RealCases>,
@@ -593,8 +618,8 @@ struct RealCases {
 }
 
 impl JudgeTask {
-    pub fn new(config: JudgeConfig, reader_only: bool) -> Self {
-        JudgeTask { config, reader_only, eval_cases: OnceLock::new() }
+    pub fn new(config: JudgeConfig, reader_only: bool, augment: bool) -> Self {
+        JudgeTask { config, reader_only, augment, eval_cases: OnceLock::new() }
     }
 
     fn eval_cases(&self) -> anyhow::Result<&RealCases> {
@@ -626,7 +651,7 @@ impl Task for JudgeTask {
 
     fn loss(&self, model: &Judge, clips: &[Clip], device: &Device) -> anyhow::Result<(Tensor<1>, Vec<(&'static str, f64)>)> {
         let truths: Vec<Truth> = clips.iter().map(Truth::of_clip).collect();
-        let input = clips_input(clips, device)?;
+        let input = if self.augment { degraded_input(clips, device)? } else { clips_input(clips, device)? };
         let (colour_cells, kind_cells): (Vec<_>, Vec<_>) = clips.iter().map(where_labels).unzip();
         let (colour_cells, kind_cells) = (colour_cells.concat(), kind_cells.concat());
         let maps = model.read_cells(input.clone());
@@ -660,6 +685,10 @@ impl Task for JudgeTask {
         let truths: Vec<Truth> = clips.iter().map(Truth::of_clip).collect();
         let (held_out, held_out_heads) = read(model, clips_input(clips, device)?)?;
         let mut metrics = accuracies("", &held_out.predicted, &truths);
+        if self.augment {
+            let degraded = judge(model, degraded_input(clips, device)?)?;
+            metrics.extend(accuracies("degraded_", &degraded.predicted, &truths).into_iter().filter(|(name, _)| name.ends_with("kind_acc")));
+        }
         // The real renders of `kino-train eval`'s cases (first window), whose accuracy decides
         // whether its verdicts count: new camera framings and recoloured ducks and basketballs.
         let cases = self.eval_cases()?;

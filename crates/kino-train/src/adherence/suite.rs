@@ -5,6 +5,12 @@
 //! reader found the asked slots, and which colour the generated clip's main object has
 //! ([`super::colour`]), beside the world's own render of the same request (the ceiling).
 //!
+//! With `--judge`, also which kind the clip shows, read by that judge (`kino-train judge
+//! --augment`: trained on blurred and noisy renders too). Its kind column counts only when the
+//! judge reads the world's renders of the cases right at least [`KIND_JUDGE_TRUSTED`] of the
+//! time as rendered, blurred and noisy ([`crate::judge::degrade`]); otherwise the table says it
+//! is not trusted.
+//!
 //! Prints a table and writes `adherence.json` and one contact sheet per kind (each case's
 //! canonical clip, paraphrased clip and world render).
 
@@ -20,10 +26,16 @@ use serde::Serialize;
 
 use super::colour::{Palette, calibration_clips, lone_world, read_colour};
 use crate::eval::EvalArgs;
+use crate::judge::degrade::{Degradation, degrade};
+use crate::judge::{self, Judge};
 use crate::prompts::{self, Mention};
 
 /// The kinds the suite asks for (characters are the cameo issue's).
 pub const KINDS: [ObjectKind; 4] = [ObjectKind::Ball, ObjectKind::Basketball, ObjectKind::Cube, ObjectKind::RubberDuck];
+
+/// The share of the cases' real renders (as rendered, blurred and noisy, each) whose kind the
+/// judge must read right for its kind column to count.
+pub const KIND_JUDGE_TRUSTED: f64 = 0.97;
 
 /// First seed of the suite's world renders, far from training, held-out and calibration seeds.
 pub const SUITE_SEED: u64 = 3_500_000_000;
@@ -62,7 +74,9 @@ pub fn cases(seeds: usize, styles: &[Style], settings: &[Setting]) -> Vec<Case> 
                 let setting = settings[(i + j + 2 * k) % settings.len()];
                 let seed = SUITE_SEED + n as u64;
                 let mut case = Case { kind: *kind, colour: *colour, setting, style, seed, canonical: String::new(), paraphrase: String::new() };
-                case.canonical = format!("A {} {} {}, {}.", colour.name(), kind.noun(), setting.phrase(), style.phrase());
+                let article = prompts::article(colour.name());
+                case.canonical =
+                    format!("{}{} {} {} {}, {}.", article[..1].to_uppercase(), &article[1..], colour.name(), kind.noun(), setting.phrase(), style.phrase());
                 case.paraphrase = prompts::write(&case.slots(), &prompts::HELD_OUT, Mention { detail: 1.0, vague: 0.0 }, &mut rng).0;
                 out.push(case);
             }
@@ -88,6 +102,11 @@ pub struct CaseResult {
     pub canonical_colour: Option<Colour>,
     pub paraphrase_colour: Option<Colour>,
     pub world_colour: Option<Colour>,
+    /// The kind the judge names in each clip (`None`: no judge, or not exactly one kind), the
+    /// world's render read as rendered, blurred and noisy.
+    pub canonical_kind: Option<ObjectKind>,
+    pub paraphrase_kind: Option<ObjectKind>,
+    pub world_kinds: [Option<ObjectKind>; 3],
 }
 
 /// One row of the table: a share per column.
@@ -103,6 +122,8 @@ pub struct SuiteRow {
 struct SuiteReport {
     model: String,
     seeds: usize,
+    /// Whether the kind rows count (see [`KIND_JUDGE_TRUSTED`]); `None` without a judge.
+    kind_judge_trusted: Option<bool>,
     table: Vec<SuiteRow>,
     cases: Vec<CaseResult>,
 }
@@ -128,6 +149,17 @@ pub fn run(args: &EvalArgs) -> anyhow::Result<()> {
     );
     std::fs::create_dir_all(&args.out).with_context(|| format!("creating {}", args.out.display()))?;
     let palette = Palette::measure(&calibration_clips());
+    let kind_judge = args
+        .judge
+        .as_ref()
+        .map(|dir| judge::load(dir, &device).map(|(j, _)| j).with_context(|| format!("loading the judge in {}", dir.display())))
+        .transpose()?;
+    let kind_of = |frames: &[&[u8]]| -> anyhow::Result<Option<ObjectKind>> {
+        match &kind_judge {
+            Some(j) => judged_kind(j, frames, &device),
+            None => Ok(None),
+        }
+    };
     let cases = cases(args.seeds, &args.styles, &args.settings);
     let bar = ProgressBar::new(cases.len() as u64);
     bar.set_style(ProgressStyle::with_template("{prefix} {bar:30} {pos}/{len} [{elapsed_precise}<{eta_precise}] {msg}")?);
@@ -138,8 +170,15 @@ pub fn run(args: &EvalArgs) -> anyhow::Result<()> {
         let world = world_render(case)?;
         let world_frames: Vec<&[u8]> = world.frames.iter().map(|f| f.rgb.as_slice()).collect();
         let world_colour = read_colour(&world_frames, 64, 64, case.style, &palette).colour;
+        let mut world_kinds = [kind_of(&world_frames)?, None, None];
+        for (k, how) in Degradation::ALL.into_iter().enumerate() {
+            let mut rng = Rng::stream(case.seed, "adherence-degrade");
+            let degraded: Vec<Vec<u8>> = world.frames.iter().map(|f| degrade(&f.rgb, f.width as usize, f.height as usize, how, &mut rng)).collect();
+            world_kinds[k + 1] = kind_of(&degraded.iter().map(Vec::as_slice).collect::<Vec<_>>())?;
+        }
         let mut read = [false; 2];
         let mut colour = [None; 2];
+        let mut kind = [None; 2];
         let mut rows = Vec::new();
         for (w, prompt) in [&case.canonical, &case.paraphrase].into_iter().enumerate() {
             read[w] = pipeline.understand(prompt).ok().flatten().is_some_and(|s| read_right(&s, case));
@@ -155,6 +194,7 @@ pub fn run(args: &EvalArgs) -> anyhow::Result<()> {
             };
             let frames: Vec<&[u8]> = made.frames.iter().map(Vec::as_slice).collect();
             colour[w] = read_colour(&frames, made.width, made.height, case.style, &palette).colour;
+            kind[w] = kind_of(&frames)?;
             rows.push(made.frames.iter().step_by(2).map(|rgb| Frame { width: made.width as u32, height: made.height as u32, rgb: rgb.clone() }).collect());
         }
         rows.push(world.frames.iter().step_by(2).cloned().collect());
@@ -167,27 +207,55 @@ pub fn run(args: &EvalArgs) -> anyhow::Result<()> {
             canonical_colour: colour[0],
             paraphrase_colour: colour[1],
             world_colour,
+            canonical_kind: kind[0],
+            paraphrase_kind: kind[1],
+            world_kinds,
         });
         bar.inc(1);
     }
     bar.finish();
     let table = table(&results);
     print_table(&table);
+    let kind_judge_trusted = kind_judge.is_some().then(|| kind_judge_trust(&results) >= KIND_JUDGE_TRUSTED);
+    match kind_judge_trusted {
+        Some(true) => {
+            println!("kind judge trusted: it reads {:.3} of the real renders right at worst (as rendered, blurred, noisy)", kind_judge_trust(&results))
+        }
+        Some(false) => println!(
+            "kind judge NOT trusted: it reads only {:.3} of the real renders right at worst (needs {KIND_JUDGE_TRUSTED}); the kind row does not count",
+            kind_judge_trust(&results)
+        ),
+        None => println!("kind: not measured (give --judge, a judge trained with --augment)"),
+    }
     for (kind, frames) in KINDS.iter().zip(&sheets) {
         let path = args.out.join(format!("adherence-{}.png", kind.noun().replace(' ', "-")));
         let sheet = kino_world::output::contact_sheet(frames, 12);
         std::fs::write(&path, kino_world::output::png_bytes(&sheet, &path)?).with_context(|| format!("writing {}", path.display()))?;
     }
-    let report = SuiteReport { model: args.model.display().to_string(), seeds: args.seeds, table, cases: results };
+    let report = SuiteReport { model: args.model.display().to_string(), seeds: args.seeds, kind_judge_trusted, table, cases: results };
     let path = args.out.join("adherence.json");
     std::fs::write(&path, serde_json::to_vec_pretty(&report)?).with_context(|| format!("writing {}", path.display()))?;
     eprintln!("wrote {} and the contact sheets in {}", path.display(), args.out.display());
     Ok(())
 }
 
+/// The one kind `judge` names in a clip's frames (`None` when it names none or several).
+fn judged_kind(judge: &Judge, frames: &[&[u8]], device: &Device) -> anyhow::Result<Option<ObjectKind>> {
+    let verdicts = judge::judge(judge, judge::judge_input(&[frames.to_vec()], device)?)?;
+    let set = verdicts.predicted[0][0];
+    Ok((set.count_ones() == 1).then(|| ObjectKind::ALL[set.trailing_zeros() as usize]))
+}
+
+/// The lowest share of the real renders whose kind the judge reads right: as rendered, blurred
+/// or noisy.
+pub fn kind_judge_trust(results: &[CaseResult]) -> f64 {
+    (0..3).map(|k| results.iter().filter(|r| r.world_kinds[k] == Some(r.case.kind)).count() as f64 / results.len().max(1) as f64).fold(1.0, f64::min)
+}
+
 /// The suite's rows from its results.
 pub fn table(results: &[CaseResult]) -> Vec<SuiteRow> {
     let share = |f: &dyn Fn(&CaseResult) -> bool| Some(results.iter().filter(|r| f(r)).count() as f64 / results.len().max(1) as f64);
+    let judged = results.iter().any(|r| r.world_kinds[0].is_some());
     let mut rows = vec![
         SuiteRow { metric: "reader: slots read right".into(), canonical: share(&|r| r.canonical_read), paraphrase: share(&|r| r.paraphrase_read), world: None },
         SuiteRow {
@@ -197,6 +265,22 @@ pub fn table(results: &[CaseResult]) -> Vec<SuiteRow> {
             world: share(&|r| r.world_colour == Some(r.case.colour)),
         },
     ];
+    if judged {
+        rows.push(SuiteRow {
+            metric: "main object kind right (judge)".into(),
+            canonical: share(&|r| r.canonical_kind == Some(r.case.kind)),
+            paraphrase: share(&|r| r.paraphrase_kind == Some(r.case.kind)),
+            world: share(&|r| r.world_kinds[0] == Some(r.case.kind)),
+        });
+        for (k, how) in ["blurred", "noisy"].into_iter().enumerate() {
+            rows.push(SuiteRow {
+                metric: format!("  judge on real renders, {how}"),
+                canonical: None,
+                paraphrase: None,
+                world: share(&|r| r.world_kinds[k + 1] == Some(r.case.kind)),
+            });
+        }
+    }
     for style in Style::ALL {
         let of: Vec<&CaseResult> = results.iter().filter(|r| r.case.style == style).collect();
         if of.is_empty() {
