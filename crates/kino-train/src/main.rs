@@ -32,6 +32,7 @@ mod reader;
 mod reading;
 mod teacher;
 mod train_loop;
+mod upscale;
 mod vae;
 
 use clap::{Parser, Subcommand};
@@ -92,6 +93,12 @@ enum Command {
         #[command(flatten)]
         parts: reader::ReaderArgs,
     },
+    /// kino-2-pro's upscaler: 64x64 frames to 128x128, on the world's renders of one scene at
+    /// both sizes.
+    Upscale {
+        #[command(flatten)]
+        train: train_loop::TrainArgs,
+    },
     /// The evaluation judge: a small clip classifier (the kinds and colours on screen, count,
     /// style, shot outcome).
     Judge {
@@ -101,6 +108,10 @@ enum Command {
         /// of the judge (from `--init` or the checkpoint) keeps its weights.
         #[arg(long)]
         reader_only: bool,
+        /// Train on blurred and noisy clips too (a third each), so that the judge reads
+        /// generated clips, which are softer than renders.
+        #[arg(long)]
+        augment: bool,
     },
     /// Generate held-out prompts and score them against kino-world's ground truth (physics,
     /// prompt adherence, A/V sync, multi-shot consistency, distribution distance), next to the
@@ -158,13 +169,16 @@ fn main() -> anyhow::Result<()> {
         Command::Reader { train, parts } => {
             train_loop::train(&reader::ReaderTask::new(&parts, &train.device()?)?, &train)?;
         }
-        Command::Judge { train, reader_only } => {
+        Command::Upscale { train } => {
+            train_loop::train(&upscale::UpscaleTask { config: kino_model::kino2::upscale::UpscalerConfig::base() }, &train)?;
+        }
+        Command::Judge { train, reader_only, augment } => {
             let resuming = checkpoint::Checkpoint::new(&train.out).exists() && !train.fresh;
             anyhow::ensure!(
                 !reader_only || resuming || train.init.is_some(),
                 "--reader-only trains the cell reader of a trained judge: give --init (a released judge, models/kino-judge) or resume a checkpoint"
             );
-            train_loop::train(&judge::JudgeTask::new(judge::JudgeConfig::default(), reader_only), &train)?;
+            train_loop::train(&judge::JudgeTask::new(judge::JudgeConfig::default(), reader_only, augment), &train)?;
         }
         Command::Eval { args } => eval::run(&args)?,
         Command::Export { args } => export::export(&args)?,

@@ -26,6 +26,7 @@ pub mod head;
 pub mod patch;
 pub mod reader;
 pub mod slots;
+pub mod upscale;
 
 use burn::module::{Module, Param};
 use burn::nn::{Initializer, LayerNorm, LayerNormConfig, Linear, LinearConfig};
