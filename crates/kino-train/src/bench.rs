@@ -1,5 +1,6 @@
-//! `kino-train bench` (`cargo xtask bench model`): seconds per generated clip for the released
-//! teacher at its default steps, and training clips per second of each model on this machine.
+//! `kino-train bench` (`cargo xtask bench model`): seconds per generated clip for each released
+//! model at its default steps (kino-2, the default, and the legacy kino-1), and training clips
+//! per second of each model on this machine.
 
 use std::path::PathBuf;
 use std::time::Instant;
@@ -15,9 +16,9 @@ use crate::train_loop::Task;
 
 #[derive(Debug, Clone, clap::Args)]
 pub struct BenchArgs {
-    /// The released model folder to generate with.
-    #[arg(long, default_value = "models/kino-1-teacher")]
-    pub model: PathBuf,
+    /// The released model folders to generate with (repeat the flag for several).
+    #[arg(long = "model", default_values = ["models/kino-2", "models/kino-1-teacher"])]
+    pub models: Vec<PathBuf>,
     /// Clips generated (after one warm-up clip).
     #[arg(long, default_value_t = 3)]
     pub clips: usize,
@@ -34,7 +35,7 @@ fn training_speed<T: Task>(task: &T, batch: usize, steps: usize) -> anyhow::Resu
     let device = Device::flex().autodiff();
     let mut model = task.init(&device);
     let mut optimizer = AdamWConfig::new().init();
-    let mut stream = ClipStream::start(0, 1, &kino_world::sample::Distribution::legacy());
+    let mut stream = ClipStream::start(0, 1, &task.world());
     let mut timed = 0.0;
     for step in 0..=steps {
         let clips = stream.next_batch(batch)?;
@@ -53,7 +54,7 @@ fn training_speed<T: Task>(task: &T, batch: usize, steps: usize) -> anyhow::Resu
 /// that does not depend on the teacher.
 fn encoding_speed(task: &crate::teacher::TeacherTask, batch: usize, steps: usize) -> anyhow::Result<f64> {
     let device = Device::flex();
-    let mut stream = ClipStream::start(0, 1, &kino_world::sample::Distribution::legacy());
+    let mut stream = ClipStream::start(0, 1, &task.world());
     let mut timed = 0.0;
     for step in 0..=steps {
         let clips = stream.next_batch(batch)?;
@@ -68,17 +69,24 @@ fn encoding_speed(task: &crate::teacher::TeacherTask, batch: usize, steps: usize
     Ok((steps * batch) as f64 / timed)
 }
 
-pub fn run(args: &BenchArgs) -> anyhow::Result<()> {
-    let device = Device::flex();
-    let text_model = args.teacher.text_model.clone().unwrap_or_else(kino_model::text::TextEncoder::default_dir);
-    let pipeline = Pipeline::load(&args.model, &text_model, &device)?;
-    let steps = pipeline.config.default_steps;
+/// Seconds per clip of the model in `dir` at its default steps and guidance (after a warm-up
+/// clip), with the table row's label.
+fn generation_time(dir: &std::path::Path, text_model: &std::path::Path, clips: usize) -> anyhow::Result<(String, f64)> {
+    let pipeline = Pipeline::load(dir, text_model, &Device::flex())?;
     pipeline.generate(&Request::new("a red ball bounces on a wooden floor", 0), &mut |_| ())?;
     let started = Instant::now();
-    for seed in 1..=args.clips as u64 {
+    for seed in 1..=clips as u64 {
         pipeline.generate(&Request::new("a red rubber ball bounces twice on a wooden floor", seed), &mut |_| ())?;
     }
-    let per_clip = started.elapsed().as_secs_f64() / args.clips as f64;
+    let config = &pipeline.config;
+    let label = format!("{} generation, {} steps, guidance {} (2 s, 64x64, with sound)", config.name, config.default_steps, config.guidance);
+    Ok((label, started.elapsed().as_secs_f64() / clips as f64))
+}
+
+pub fn run(args: &BenchArgs) -> anyhow::Result<()> {
+    let text_model = args.teacher.text_model.clone().unwrap_or_else(kino_model::text::TextEncoder::default_dir);
+    let generation = args.models.iter().map(|dir| generation_time(dir, &text_model, args.clips)).collect::<anyhow::Result<Vec<_>>>()?;
+    let kino2 = training_speed(&crate::kino2::Kino2Task::new(&crate::kino2::Kino2Args::default(), &Device::flex())?, 8, args.steps)?;
     let vae = training_speed(
         &crate::vae::VaeTask { config: VideoVaeConfig::vae_64(), freeze_encoder: false, object_weight: 0.0, error: ErrorNorm::Squared },
         4,
@@ -87,10 +95,10 @@ pub fn run(args: &BenchArgs) -> anyhow::Result<()> {
     let audio = training_speed(&crate::audio::AudioTask { config: AudioVaeConfig::audio_64() }, 8, args.steps)?;
     println!("| what | on this CPU ({} threads) |", std::thread::available_parallelism().map_or(1, usize::from));
     println!("|---|---|");
-    println!(
-        "| {} generation, {steps} steps, guidance {} (2 s, 64x64, with sound) | {per_clip:.2} s per clip |",
-        pipeline.config.name, pipeline.config.guidance
-    );
+    for (label, seconds) in &generation {
+        println!("| {label} | {seconds:.2} s per clip |");
+    }
+    println!("| kino-2 generator training (batch 8) | {kino2:.2} clips/s |");
     println!("| video autoencoder training (batch 4) | {vae:.2} clips/s |");
     println!("| audio autoencoder training (batch 8) | {audio:.2} clips/s |");
     match crate::teacher::TeacherTask::new(&args.teacher, &Device::flex()) {

@@ -80,6 +80,18 @@ pub struct Kino2Args {
     pub size: String,
 }
 
+impl Default for Kino2Args {
+    /// The flags' defaults, as `kino-train kino2` without them.
+    fn default() -> Self {
+        #[derive(clap::Parser)]
+        struct Flags {
+            #[command(flatten)]
+            args: Kino2Args,
+        }
+        <Flags as clap::Parser>::parse_from(["kino2"]).args
+    }
+}
+
 /// What a checkpoint records: a run resumes only with the same.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Kino2TrainConfig {

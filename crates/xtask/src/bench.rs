@@ -8,7 +8,7 @@ use crate::project::{self, run_checked};
 const BENCHES: &[(&str, &str, &[&str])] = &[
     ("world", "kino-world clips simulated, rendered and sonified per second", &["bench", "--package", "kino-world", "--bench", "clips"]),
     ("api", "API requests per second and latency on loopback (SQLite)", &["bench", "--package", "kino-server", "--bench", "api"]),
-    ("model", "seconds per generated clip (kino-1 teacher) and training clips per second", &["run", "--release", "--package", "kino-train", "--", "bench"]),
+    ("model", "seconds per generated clip (kino-2, kino-1) and training clips per second", &["run", "--release", "--package", "kino-train", "--", "bench"]),
     ("export", "export time (encode + watermark + sign) of a 2 s 64x64 and a 4 s 512x512 clip", &["bench", "--package", "kino-media", "--bench", "export"]),
     ("watermark", "invisible watermark bit accuracy after attacks, and its PSNR cost", &["bench", "--package", "kino-media", "--bench", "watermark"]),
 ];
