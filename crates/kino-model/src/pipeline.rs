@@ -222,6 +222,8 @@ pub struct Pipeline {
 }
 
 /// The loaded generator and what it needs of its family.
+// One per loaded pipeline, never moved in a loop: boxing the larger variant would buy nothing.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug)]
 pub enum Generator {
     Latent { video_vae: VideoVae, model: Kino },
