@@ -281,14 +281,10 @@ pub fn degraded_input(clips: &[Clip], device: &Device) -> anyhow::Result<Tensor<
         .iter()
         .map(|clip| {
             let mut rng = kino_world::rng::Rng::stream(clip.scene.seed, "judge-degrade");
-            let how = [None, Some(degrade::Degradation::Blur), Some(degrade::Degradation::Noise)][rng.below(3)];
-            clip.frames
-                .iter()
-                .map(|f| match how {
-                    Some(how) => degrade::degrade(&f.rgb, f.width as usize, f.height as usize, how, &mut rng),
-                    None => f.rgb.clone(),
-                })
-                .collect()
+            match [None, Some(degrade::Degradation::Blur), Some(degrade::Degradation::Noise)][rng.below(3)] {
+                Some(how) => degrade::degrade_frames(&clip.frames, how, &mut rng),
+                None => clip.frames.iter().map(|f| f.rgb.clone()).collect(),
+            }
         })
         .collect();
     let refs: Vec<Vec<&[u8]>> = frames.iter().map(|clip| clip.iter().map(Vec::as_slice).collect()).collect();

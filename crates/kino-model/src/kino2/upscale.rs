@@ -70,24 +70,42 @@ impl Upscaler {
     /// # Shapes
     /// - `clip`: `[b, 3, t, h, w]` in `[-1, 1]` → `[b, 3, t, 2h, 2w]`
     pub fn forward(&self, clip: Tensor<5>) -> Tensor<5> {
-        let [b, c, t, h, w] = clip.dims();
-        let frames = clip.swap_dims(1, 2).reshape([b * t, c, h, w]); // [b*t, 3, h, w]
-        let enlarged = bilinear(frames.clone()); // [b*t, 3, 2h, 2w]
+        let [b, _, t, _, _] = clip.dims();
+        let frames = frames_of(clip); // [b*t, 3, h, w]
+        let enlarged = enlarge(frames.clone()); // [b*t, 3, 2h, 2w]
         let mut x = gelu(self.stem.forward(frames)); // [b*t, C, h, w]
         for block in &self.blocks {
             x = block.forward(x);
         }
         let detail = pixel_shuffle(self.head.forward(x)); // [b*t, 3, 2h, 2w]
-        (enlarged + detail).reshape([b, t, c, h * SCALE, w * SCALE]).swap_dims(1, 2)
+        clip_of(enlarged + detail, b, t)
     }
 }
 
-/// The bilinear enlargement the upscaler adds its detail to (the baseline it is measured
-/// against).
+/// The bilinear enlargement alone: what the upscaler adds its detail to, and the baseline it
+/// is measured against.
 ///
 /// # Shapes
-/// - `frames`: `[n, 3, h, w]` → `[n, 3, 2h, 2w]`
-pub fn bilinear(frames: Tensor<4>) -> Tensor<4> {
+/// - `clip`: `[b, 3, t, h, w]` → `[b, 3, t, 2h, 2w]`
+pub fn bilinear(clip: Tensor<5>) -> Tensor<5> {
+    let [b, _, t, _, _] = clip.dims();
+    clip_of(enlarge(frames_of(clip)), b, t)
+}
+
+/// `[b, c, t, h, w]` → every frame on its own, `[b * t, c, h, w]`.
+fn frames_of(clip: Tensor<5>) -> Tensor<4> {
+    let [b, c, t, h, w] = clip.dims();
+    clip.swap_dims(1, 2).reshape([b * t, c, h, w])
+}
+
+/// `[b * t, c, h, w]` → `[b, c, t, h, w]`, undoing [`frames_of`].
+fn clip_of(frames: Tensor<4>, b: usize, t: usize) -> Tensor<5> {
+    let [_, c, h, w] = frames.dims();
+    frames.reshape([b, t, c, h, w]).swap_dims(1, 2)
+}
+
+/// `[n, 3, h, w]` → `[n, 3, 2h, 2w]`, bilinearly.
+fn enlarge(frames: Tensor<4>) -> Tensor<4> {
     let [_, _, h, w] = frames.dims();
     interpolate(frames, InterpolateOptions::new(InterpolateMode::Bilinear).with_align_corners(false).with_output_size([h * SCALE, w * SCALE]))
 }
@@ -104,6 +122,7 @@ fn pixel_shuffle(x: Tensor<4>) -> Tensor<4> {
 
 #[cfg(test)]
 mod tests {
+    #![allow(clippy::unwrap_used)]
     use super::*;
     use burn::tensor::TensorData;
 
@@ -115,7 +134,7 @@ mod tests {
         let out = up.forward(flat);
         assert_eq!(out.dims(), [1, 3, 2, 16, 16]);
         // A flat frame enlarges to the same flat frame.
-        let values: Vec<f32> = out.into_data().to_vec().unwrap();
+        let values: Vec<f32> = out.into_data().try_to_vec::<f32>().unwrap();
         assert!(values.iter().all(|v| (v - 0.25).abs() < 1e-5));
     }
 
@@ -124,11 +143,11 @@ mod tests {
         let device = Device::flex();
         // One pixel, 12 channels numbered 0..12: colour k's 2x2 block reads k*4 + [0 1; 2 3].
         let x = Tensor::<4>::from_data(TensorData::new((0..12).map(|v| v as f32).collect::<Vec<_>>(), [1, 12, 1, 1]), &device);
-        let out: Vec<f32> = pixel_shuffle(x).into_data().to_vec().unwrap();
+        let out: Vec<f32> = pixel_shuffle(x).into_data().try_to_vec::<f32>().unwrap();
         assert_eq!(out, (0..12).map(|v| v as f32).collect::<Vec<_>>());
         // Two pixels side by side: rows interleave the two pixels' blocks.
         let x = Tensor::<4>::from_data(TensorData::new((0..24).map(|v| v as f32).collect::<Vec<_>>(), [1, 12, 1, 2]), &device);
-        let out: Vec<f32> = pixel_shuffle(x).into_data().to_vec().unwrap();
+        let out: Vec<f32> = pixel_shuffle(x).into_data().try_to_vec::<f32>().unwrap();
         // Colour 0: channel 0 is [0, 1] (pixel 0, pixel 1), channel 1 [2, 3], channel 2 [4, 5], channel 3 [6, 7].
         assert_eq!(&out[..8], &[0.0, 2.0, 1.0, 3.0, 4.0, 6.0, 5.0, 7.0]);
     }

@@ -26,7 +26,7 @@ use serde::Serialize;
 
 use super::colour::{Palette, calibration_clips, lone_world, read_colour};
 use crate::eval::EvalArgs;
-use crate::judge::degrade::{Degradation, degrade};
+use crate::judge::degrade::{Degradation, degrade_frames};
 use crate::judge::{self, Judge};
 use crate::prompts::{self, Mention};
 
@@ -173,7 +173,7 @@ pub fn run(args: &EvalArgs) -> anyhow::Result<()> {
         let mut world_kinds = [kind_of(&world_frames)?, None, None];
         for (k, how) in Degradation::ALL.into_iter().enumerate() {
             let mut rng = Rng::stream(case.seed, "adherence-degrade");
-            let degraded: Vec<Vec<u8>> = world.frames.iter().map(|f| degrade(&f.rgb, f.width as usize, f.height as usize, how, &mut rng)).collect();
+            let degraded = degrade_frames(&world.frames, how, &mut rng);
             world_kinds[k + 1] = kind_of(&degraded.iter().map(Vec::as_slice).collect::<Vec<_>>())?;
         }
         let mut read = [false; 2];
@@ -216,15 +216,16 @@ pub fn run(args: &EvalArgs) -> anyhow::Result<()> {
     bar.finish();
     let table = table(&results);
     print_table(&table);
-    let kind_judge_trusted = kind_judge.is_some().then(|| kind_judge_trust(&results) >= KIND_JUDGE_TRUSTED);
-    match kind_judge_trusted {
-        Some(true) => {
-            println!("kind judge trusted: it reads {:.3} of the real renders right at worst (as rendered, blurred, noisy)", kind_judge_trust(&results))
+    // The worst share of the real renders the judge reads right, and whether that is enough.
+    let trust = kind_judge.is_some().then(|| kind_judge_trust(&results));
+    let kind_judge_trusted = trust.map(|t| t >= KIND_JUDGE_TRUSTED);
+    match trust {
+        Some(t) if t >= KIND_JUDGE_TRUSTED => println!("kind judge trusted: it reads {t:.3} of the real renders right at worst (as rendered, blurred, noisy)"),
+        Some(t) => {
+            println!(
+                "kind judge NOT trusted: it reads only {t:.3} of the real renders right at worst (needs {KIND_JUDGE_TRUSTED}); the kind row does not count"
+            )
         }
-        Some(false) => println!(
-            "kind judge NOT trusted: it reads only {:.3} of the real renders right at worst (needs {KIND_JUDGE_TRUSTED}); the kind row does not count",
-            kind_judge_trust(&results)
-        ),
         None => println!("kind: not measured (give --judge, a judge trained with --augment)"),
     }
     for (kind, frames) in KINDS.iter().zip(&sheets) {

@@ -2,6 +2,7 @@
 //! as crisp as a render, and a judge trained on renders alone reads a soft ball as nothing.
 //! The adherence suite trusts its kind judge only when it also reads degraded renders right.
 
+use kino_world::Frame;
 use kino_world::rng::Rng;
 
 /// How a frame is degraded.
@@ -9,8 +10,7 @@ use kino_world::rng::Rng;
 pub enum Degradation {
     /// Two passes of a 3x3 box blur (about a Gaussian of 1 pixel).
     Blur,
-    /// Gaussian-like noise of [`NOISE_SIGMA`] on every channel, the same for a whole clip's
-    /// draw but new per pixel.
+    /// Gaussian-like noise of [`NOISE_SIGMA`], drawn anew for every channel of every pixel.
     Noise,
 }
 
@@ -34,6 +34,11 @@ pub fn degrade(rgb: &[u8], width: usize, height: usize, how: Degradation, rng: &
             })
             .collect(),
     }
+}
+
+/// Every frame of a clip degraded as `how` asks (RGB bytes per frame).
+pub fn degrade_frames(frames: &[Frame], how: Degradation, rng: &mut Rng) -> Vec<Vec<u8>> {
+    frames.iter().map(|f| degrade(&f.rgb, f.width as usize, f.height as usize, how, rng)).collect()
 }
 
 /// Each pixel the mean of the 3x3 pixels around it (edges repeat the border).
