@@ -45,10 +45,11 @@ pub struct EvalArgs {
     pub model: PathBuf,
     /// Which suite: `standard` (kino-1's table: physics, the judge's adherence, sync,
     /// multi-shot, Fréchet) or `adherence` (kino-2: every kind x colour in canonical words and
-    /// held-out paraphrases, colour measured without a judge).
+    /// held-out paraphrases, colour and kind measured without a neural judge).
     #[arg(long, default_value = "standard", value_parser = ["standard", "adherence"])]
     pub suite: String,
-    /// The judge: a `kino-train judge` checkpoint folder (the standard suite needs it).
+    /// The judge: a `kino-train judge` checkpoint folder (the standard suite needs it; the
+    /// adherence suite reads kinds with it instead of from silhouettes).
     #[arg(long)]
     pub judge: Option<PathBuf>,
     /// Where `eval.json` and the contact sheets go.

@@ -26,7 +26,7 @@ pub struct Palette {
     pub rgb: [[[f32; 3]; 11]; 4],
 }
 
-fn style_index(style: Style) -> usize {
+pub fn style_index(style: Style) -> usize {
     Style::ALL.iter().position(|s| *s == style).unwrap_or(0)
 }
 
@@ -284,13 +284,13 @@ pub fn representative(rgb: &[u8], pixels: &[usize], style: Style) -> [f32; 3] {
 
 /// How far from its surroundings a pixel must be to count as part of an object in `style`: a
 /// pencil sketch washes every colour 84% toward the paper, so its objects stand out less.
-fn salient(style: Style) -> f32 {
+pub fn salient(style: Style) -> f32 {
     if style == Style::LineSketch { 15.0 } else { 40.0 }
 }
 
 /// How far a pixel may be from a palette colour to be drawn in it: a sketch's washes lie 13 to
 /// 16 apart.
-fn tolerance(style: Style) -> f32 {
+pub fn tolerance(style: Style) -> f32 {
     match style {
         Style::LineSketch => 8.0,
         Style::Photoreal => 30.0,
@@ -301,7 +301,7 @@ fn tolerance(style: Style) -> f32 {
 /// How far `pixel` is from being drawn in `reference` in `style`. A photoreal object is shaded
 /// from about a third of its colour to a little over full, so there the distance is to the
 /// nearest shade of it.
-fn drawn_distance(pixel: [f32; 3], reference: [f32; 3], style: Style) -> f32 {
+pub fn drawn_distance(pixel: [f32; 3], reference: [f32; 3], style: Style) -> f32 {
     if style != Style::Photoreal {
         return distance(pixel, reference);
     }
@@ -322,6 +322,18 @@ fn centred_size(blob: &[usize], width: usize) -> f32 {
     blob.len() as f32 * if centred { 1.0 } else { 0.5 }
 }
 
+/// The largest compact blob of the pixels of `rgb` that are drawn in `reference` (in `style`) and
+/// stand out from their surroundings (`standing_out`, from [`saliency`]).
+pub fn blob_drawn_in(rgb: &[u8], standing_out: &[f32], width: usize, height: usize, style: Style, reference: [f32; 3]) -> Vec<usize> {
+    let mask: Vec<bool> = (0..width * height)
+        .map(|i| {
+            let p = [f32::from(rgb[i * 3]), f32::from(rgb[i * 3 + 1]), f32::from(rgb[i * 3 + 2])];
+            standing_out[i] > salient(style) && drawn_distance(p, reference, style) < tolerance(style)
+        })
+        .collect();
+    compact_blob(&mask, width, height)
+}
+
 /// The main object's colour in frames drawn in `style`. Per frame and per colour: the pixels
 /// drawn in that colour which also stand out from their surroundings, and the largest compact
 /// blob of them; the frame's colour is the one whose blob is largest, counting a blob away from
@@ -335,13 +347,7 @@ pub fn read_colour(frames: &[&[u8]], width: usize, height: usize, style: Style, 
         let standing_out = saliency(rgb, width, height);
         let mut best: Option<(usize, Vec<usize>, f32)> = None;
         for (c, reference) in row.iter().enumerate() {
-            let mask: Vec<bool> = (0..width * height)
-                .map(|i| {
-                    let p = [f32::from(rgb[i * 3]), f32::from(rgb[i * 3 + 1]), f32::from(rgb[i * 3 + 2])];
-                    standing_out[i] > salient(style) && drawn_distance(p, *reference, style) < tolerance(style)
-                })
-                .collect();
-            let blob = compact_blob(&mask, width, height);
+            let blob = blob_drawn_in(rgb, &standing_out, width, height, style, *reference);
             let score = centred_size(&blob, width);
             if blob.len() >= MIN_PIXELS && best.as_ref().is_none_or(|(_, _, s)| score > *s) {
                 best = Some((c, blob, score));

@@ -4,4 +4,5 @@
 //! ([`colour`]).
 
 pub mod colour;
+pub mod shape;
 pub mod suite;

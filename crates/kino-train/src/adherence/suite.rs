@@ -5,11 +5,11 @@
 //! reader found the asked slots, and which colour the generated clip's main object has
 //! ([`super::colour`]), beside the world's own render of the same request (the ceiling).
 //!
-//! With `--judge`, also which kind the clip shows, read by that judge (`kino-train judge
-//! --augment`: trained on blurred and noisy renders too). Its kind column counts only when the
-//! judge reads the world's renders of the cases right at least [`KIND_JUDGE_TRUSTED`] of the
-//! time as rendered, blurred and noisy ([`crate::judge::degrade`]); otherwise the table says it
-//! is not trusted.
+//! Also which kind the clip shows: read from the main object's silhouette ([`super::shape`]),
+//! or with `--judge` by that neural judge (`kino-train judge --augment`: trained on blurred and
+//! noisy renders too). The kind column counts only when the reader reads the world's renders of
+//! the cases right at least [`KIND_JUDGE_TRUSTED`] of the time as rendered, blurred and noisy
+//! ([`crate::judge::degrade`]); otherwise the table says it is not trusted.
 //!
 //! Prints a table and writes `adherence.json` and one contact sheet per kind (each case's
 //! canonical clip, paraphrased clip and world render).
@@ -25,6 +25,7 @@ use kino_world::rng::Rng;
 use serde::Serialize;
 
 use super::colour::{Palette, calibration_clips, lone_world, read_colour};
+use super::shape::{Silhouettes, read_kind};
 use crate::eval::EvalArgs;
 use crate::judge::degrade::{Degradation, degrade_frames};
 use crate::judge::{self, Judge};
@@ -34,7 +35,7 @@ use crate::prompts::{self, Mention};
 pub const KINDS: [ObjectKind; 4] = [ObjectKind::Ball, ObjectKind::Basketball, ObjectKind::Cube, ObjectKind::RubberDuck];
 
 /// The share of the cases' real renders (as rendered, blurred and noisy, each) whose kind the
-/// judge must read right for its kind column to count.
+/// kind reader (the silhouette reader or a judge) must read right for its kind column to count.
 pub const KIND_JUDGE_TRUSTED: f64 = 0.97;
 
 /// First seed of the suite's world renders, far from training, held-out and calibration seeds.
@@ -102,7 +103,7 @@ pub struct CaseResult {
     pub canonical_colour: Option<Colour>,
     pub paraphrase_colour: Option<Colour>,
     pub world_colour: Option<Colour>,
-    /// The kind the judge names in each clip (`None`: no judge, or not exactly one kind), the
+    /// The kind read in each clip (`None`: none found, or the judge named not exactly one), the
     /// world's render read as rendered, blurred and noisy.
     pub canonical_kind: Option<ObjectKind>,
     pub paraphrase_kind: Option<ObjectKind>,
@@ -122,7 +123,7 @@ pub struct SuiteRow {
 struct SuiteReport {
     model: String,
     seeds: usize,
-    /// Whether the kind rows count (see [`KIND_JUDGE_TRUSTED`]); `None` without a judge.
+    /// Whether the kind rows count (see [`KIND_JUDGE_TRUSTED`]); `None` when nothing was read.
     kind_judge_trusted: Option<bool>,
     table: Vec<SuiteRow>,
     cases: Vec<CaseResult>,
@@ -154,10 +155,15 @@ pub fn run(args: &EvalArgs) -> anyhow::Result<()> {
         .as_ref()
         .map(|dir| judge::load(dir, &device).map(|(j, _)| j).with_context(|| format!("loading the judge in {}", dir.display())))
         .transpose()?;
-    let kind_of = |frames: &[&[u8]]| -> anyhow::Result<Option<ObjectKind>> {
-        match &kind_judge {
-            Some(j) => judged_kind(j, frames, &device),
-            None => Ok(None),
+    let silhouettes = match kind_judge {
+        Some(_) => None,
+        None => Some(Silhouettes::measure(&palette, &args.styles)?),
+    };
+    let kind_of = |frames: &[&[u8]], style: Style| -> anyhow::Result<Option<ObjectKind>> {
+        match (&kind_judge, &silhouettes) {
+            (Some(j), _) => judged_kind(j, frames, &device),
+            (None, Some(s)) => Ok(read_kind(frames, 64, 64, style, &palette, s).kind),
+            (None, None) => Ok(None),
         }
     };
     let cases = cases(args.seeds, &args.styles, &args.settings);
@@ -170,11 +176,11 @@ pub fn run(args: &EvalArgs) -> anyhow::Result<()> {
         let world = world_render(case)?;
         let world_frames: Vec<&[u8]> = world.frames.iter().map(|f| f.rgb.as_slice()).collect();
         let world_colour = read_colour(&world_frames, 64, 64, case.style, &palette).colour;
-        let mut world_kinds = [kind_of(&world_frames)?, None, None];
+        let mut world_kinds = [kind_of(&world_frames, case.style)?, None, None];
         for (k, how) in Degradation::ALL.into_iter().enumerate() {
             let mut rng = Rng::stream(case.seed, "adherence-degrade");
             let degraded = degrade_frames(&world.frames, how, &mut rng);
-            world_kinds[k + 1] = kind_of(&degraded.iter().map(Vec::as_slice).collect::<Vec<_>>())?;
+            world_kinds[k + 1] = kind_of(&degraded.iter().map(Vec::as_slice).collect::<Vec<_>>(), case.style)?;
         }
         let mut read = [false; 2];
         let mut colour = [None; 2];
@@ -194,7 +200,7 @@ pub fn run(args: &EvalArgs) -> anyhow::Result<()> {
             };
             let frames: Vec<&[u8]> = made.frames.iter().map(Vec::as_slice).collect();
             colour[w] = read_colour(&frames, made.width, made.height, case.style, &palette).colour;
-            kind[w] = kind_of(&frames)?;
+            kind[w] = kind_of(&frames, case.style)?;
             rows.push(made.frames.iter().step_by(2).map(|rgb| Frame { width: made.width as u32, height: made.height as u32, rgb: rgb.clone() }).collect());
         }
         rows.push(world.frames.iter().step_by(2).cloned().collect());
@@ -216,17 +222,17 @@ pub fn run(args: &EvalArgs) -> anyhow::Result<()> {
     bar.finish();
     let table = table(&results);
     print_table(&table);
-    // The worst share of the real renders the judge reads right, and whether that is enough.
-    let trust = kind_judge.is_some().then(|| kind_judge_trust(&results));
+    // The worst share of the real renders the kind reader reads right, and whether that is enough.
+    let trust = results.iter().any(|r| r.world_kinds.iter().any(Option::is_some)).then(|| kind_judge_trust(&results));
     let kind_judge_trusted = trust.map(|t| t >= KIND_JUDGE_TRUSTED);
     match trust {
-        Some(t) if t >= KIND_JUDGE_TRUSTED => println!("kind judge trusted: it reads {t:.3} of the real renders right at worst (as rendered, blurred, noisy)"),
+        Some(t) if t >= KIND_JUDGE_TRUSTED => println!("kind reader trusted: it reads {t:.3} of the real renders right at worst (as rendered, blurred, noisy)"),
         Some(t) => {
             println!(
-                "kind judge NOT trusted: it reads only {t:.3} of the real renders right at worst (needs {KIND_JUDGE_TRUSTED}); the kind row does not count"
+                "kind reader NOT trusted: it reads only {t:.3} of the real renders right at worst (needs {KIND_JUDGE_TRUSTED}); the kind row does not count"
             )
         }
-        None => println!("kind: not measured (give --judge, a judge trained with --augment)"),
+        None => println!("kind: not measured"),
     }
     for (kind, frames) in KINDS.iter().zip(&sheets) {
         let path = args.out.join(format!("adherence-{}.png", kind.noun().replace(' ', "-")));
@@ -247,7 +253,7 @@ fn judged_kind(judge: &Judge, frames: &[&[u8]], device: &Device) -> anyhow::Resu
     Ok((set.count_ones() == 1).then(|| ObjectKind::ALL[set.trailing_zeros() as usize]))
 }
 
-/// The lowest share of the real renders whose kind the judge reads right: as rendered, blurred
+/// The lowest share of the real renders whose kind is read right: as rendered, blurred
 /// or noisy.
 pub fn kind_judge_trust(results: &[CaseResult]) -> f64 {
     (0..3).map(|k| results.iter().filter(|r| r.world_kinds[k] == Some(r.case.kind)).count() as f64 / results.len().max(1) as f64).fold(1.0, f64::min)
@@ -268,14 +274,14 @@ pub fn table(results: &[CaseResult]) -> Vec<SuiteRow> {
     ];
     if judged {
         rows.push(SuiteRow {
-            metric: "main object kind right (judge)".into(),
+            metric: "main object kind right".into(),
             canonical: share(&|r| r.canonical_kind == Some(r.case.kind)),
             paraphrase: share(&|r| r.paraphrase_kind == Some(r.case.kind)),
             world: share(&|r| r.world_kinds[0] == Some(r.case.kind)),
         });
         for (k, how) in ["blurred", "noisy"].into_iter().enumerate() {
             rows.push(SuiteRow {
-                metric: format!("  judge on real renders, {how}"),
+                metric: format!("  kind read on real renders, {how}"),
                 canonical: None,
                 paraphrase: None,
                 world: share(&|r| r.world_kinds[k + 1] == Some(r.case.kind)),
