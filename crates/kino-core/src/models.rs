@@ -27,6 +27,8 @@ pub struct ModelSpec {
     pub seconds: &'static [&'static str],
     /// Sampler steps of the full-quality render.
     pub steps: u32,
+    /// The frames go through the weights' 2x upscaler after sampling (kino-2-pro).
+    pub upscaled: bool,
     /// The model family's version (kino-1 is 1, kino-2 is 2).
     pub version: u32,
     /// Kept selectable for the videos made with it and for people who prefer it, but no longer
@@ -44,10 +46,25 @@ pub const KINO_2: ModelSpec = ModelSpec {
     sizes: &["64x64"],
     seconds: &["2"],
     steps: 16,
+    upscaled: false,
     version: 2,
     legacy: false,
     released: 1_796_515_200,
     description: "Kino's default model: reads the prompt as objects, colours, places and styles and generates from them, with sound (early weights: it paints the asked colours, not yet readable objects)",
+};
+
+pub const KINO_2_PRO: ModelSpec = ModelSpec {
+    id: "kino-2-pro",
+    weights: "kino-2",
+    tier: Tier::Pro,
+    sizes: &["128x128"],
+    seconds: &["2"],
+    steps: 24,
+    upscaled: true,
+    version: 2,
+    legacy: false,
+    released: 1_796_601_600,
+    description: "kino-2 at 128x128 for Pro accounts: more sampling steps, then a learned 2x upscaler trained on the world's large renders",
 };
 
 pub const KINO_1: ModelSpec = ModelSpec {
@@ -57,6 +74,7 @@ pub const KINO_1: ModelSpec = ModelSpec {
     sizes: &["64x64"],
     seconds: &["2"],
     steps: 24,
+    upscaled: false,
     version: 1,
     legacy: true,
     released: 1_795_651_200,
@@ -70,6 +88,7 @@ pub const KINO_1_PRO: ModelSpec = ModelSpec {
     sizes: &["64x64"],
     seconds: &["2"],
     steps: 64,
+    upscaled: false,
     version: 1,
     legacy: true,
     released: 1_795_651_200,
@@ -77,7 +96,7 @@ pub const KINO_1_PRO: ModelSpec = ModelSpec {
 };
 
 /// Every model name a server knows, newest first. The default is the first of tier Everyone.
-pub const MODELS: &[ModelSpec] = &[KINO_2, KINO_1_PRO, KINO_1];
+pub const MODELS: &[ModelSpec] = &[KINO_2_PRO, KINO_2, KINO_1_PRO, KINO_1];
 
 pub fn find(id: &str) -> Option<&'static ModelSpec> {
     MODELS.iter().find(|model| model.id == id)
@@ -107,10 +126,13 @@ mod tests {
         assert_eq!(default_model().id, "kino-2");
         assert!(!default_model().legacy && find("kino-1").is_some_and(|m| m.legacy));
         assert_eq!(find("kino-1-pro").map(|m| m.tier), Some(Tier::Pro));
+        let pro = find("kino-2-pro").map(|m| (m.tier, m.weights, m.sizes[0], m.upscaled));
+        assert_eq!(pro, Some((Tier::Pro, "kino-2", "128x128", true)));
         assert!(find("sora-2").is_none());
         // A server without kino-2's weights defaults to kino-1; one with them to kino-2.
         assert_eq!(default_among(&[&KINO_1_PRO, &KINO_1]).id, "kino-1");
         assert_eq!(default_among(&[&KINO_2, &KINO_1]).id, "kino-2");
+        assert_eq!(default_among(&[&KINO_2_PRO, &KINO_2, &KINO_1]).id, "kino-2");
         assert_eq!(default_among(&[]).id, "kino-2");
     }
 }

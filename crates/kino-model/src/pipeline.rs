@@ -28,6 +28,7 @@ use crate::flow::{self, Guided, Sampler, VelocityField};
 use crate::kino2::denoise::SlotGuided;
 use crate::kino2::reader::{PromptReader, ReaderConfig};
 use crate::kino2::slots::SlotTensors;
+use crate::kino2::upscale::{Upscaler, UpscalerConfig};
 use crate::kino2::{Kino2, Kino2Config};
 use crate::noise::gaussian;
 use crate::shape::ShapeError;
@@ -79,6 +80,9 @@ pub enum Family {
         reader: ReaderConfig,
         /// Times `[low, high]` where classifier-free guidance applies.
         guidance_window: [f64; 2],
+        /// The 2x upscaler kino-2-pro runs on the frames, when the folder has one.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        upscaler: Option<UpscalerConfig>,
     },
 }
 
@@ -227,7 +231,7 @@ pub struct Pipeline {
 #[derive(Debug)]
 pub enum Generator {
     Latent { video_vae: VideoVae, model: Kino },
-    Pixel { model: Kino2, reader: PromptReader },
+    Pixel { model: Kino2, reader: PromptReader, upscaler: Option<Upscaler> },
 }
 
 impl std::fmt::Debug for Pipeline {
@@ -241,6 +245,7 @@ pub const VIDEO_VAE_FILE: &str = "video_vae.safetensors";
 pub const AUDIO_VAE_FILE: &str = "audio_vae.safetensors";
 pub const GENERATOR_FILE: &str = "generator.safetensors";
 pub const READER_FILE: &str = "reader.safetensors";
+pub const UPSCALER_FILE: &str = "upscaler.safetensors";
 
 /// The files of a model folder.
 pub fn config_path(dir: &Path) -> PathBuf {
@@ -262,9 +267,10 @@ impl Pipeline {
                 video_vae: weights::load(video_vae.init(device), &dir.join(VIDEO_VAE_FILE))?,
                 model: weights::load(generator.init(device), &dir.join(GENERATOR_FILE))?,
             },
-            Family::Pixel { pixel_generator, reader, .. } => Generator::Pixel {
+            Family::Pixel { pixel_generator, reader, upscaler, .. } => Generator::Pixel {
                 model: weights::load(pixel_generator.init(device), &dir.join(GENERATOR_FILE))?,
                 reader: weights::load(reader.init(device), &dir.join(READER_FILE))?,
+                upscaler: upscaler.map(|u| weights::load(u.init(device), &dir.join(UPSCALER_FILE))).transpose()?,
             },
         };
         let text = TextEncoder::load(text_dir, device)?;
@@ -281,9 +287,12 @@ impl Pipeline {
                 weights::save_f16(video_vae, &dir.join(VIDEO_VAE_FILE))?;
                 weights::save_f16(model, &dir.join(GENERATOR_FILE))?;
             }
-            Generator::Pixel { model, reader } => {
+            Generator::Pixel { model, reader, upscaler } => {
                 weights::save_f16(model, &dir.join(GENERATOR_FILE))?;
                 weights::save_f16(reader, &dir.join(READER_FILE))?;
+                if let Some(upscaler) = upscaler {
+                    weights::save_f16(upscaler, &dir.join(UPSCALER_FILE))?;
+                }
             }
         }
         let json = serde_json::to_vec_pretty(config).map_err(|e| PipelineError::Config { path: config_path(dir), message: e.to_string() })?;
@@ -312,6 +321,24 @@ impl Pipeline {
         let noise = self.noise(request.seed);
         let x = self.sample(request, noise, 1.0, None, progress)?;
         self.decode(&x, progress)
+    }
+
+    /// Whether [`Pipeline::upscale`] can run: the folder has kino-2-pro's upscaler.
+    pub fn can_upscale(&self) -> bool {
+        matches!(&self.generator, Generator::Pixel { upscaler: Some(_), .. })
+    }
+
+    /// `clip`'s frames at twice the width and height (kino-2-pro), by the folder's upscaler;
+    /// the sound and the latents (which edits start from) stay as they were.
+    pub fn upscale(&self, clip: Generated) -> Result<Generated, PipelineError> {
+        let Generator::Pixel { upscaler: Some(upscaler), .. } = &self.generator else {
+            return Err(PipelineError::Invalid(format!("{} has no upscaler ({UPSCALER_FILE})", self.config.name)));
+        };
+        let frames: Vec<&[u8]> = clip.frames.iter().map(Vec::as_slice).collect();
+        let video = rgb_to_video(&[frames], clip.height, clip.width, &self.device); // [1, 3, T, H, W]
+        let large = upscaler.forward(video).clamp(-1.0, 1.0); // [1, 3, T, 2H, 2W]
+        let [_, _, _, h, w] = large.dims();
+        Ok(Generated { width: w, height: h, frames: video_to_rgb(&large, 0), ..clip })
     }
 
     /// `source` redone under `request.prompt`: its latents are noised to `strength` (0 to 1)

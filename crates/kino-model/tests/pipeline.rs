@@ -10,7 +10,8 @@ use kino_model::audio_vae::AudioVaeConfig;
 use kino_model::dit::KinoConfig;
 use kino_model::kino2::Kino2Config;
 use kino_model::kino2::reader::ReaderConfig;
-use kino_model::pipeline::{Family, Generator, Pipeline, PipelineConfig, PipelineError, Request};
+use kino_model::kino2::upscale::UpscalerConfig;
+use kino_model::pipeline::{Family, Generator, Pipeline, PipelineConfig, PipelineError, Request, UPSCALER_FILE};
 use kino_model::text::{TEXT_WIDTH, TextEncoder};
 use kino_model::video_vae::VideoVaeConfig;
 
@@ -111,15 +112,21 @@ fn a_missing_folder_says_how_to_get_it() {
     assert!(error.to_string().contains("not installed"), "{error}");
 }
 
-/// A tiny kino-2 folder: a pixel generator and a prompt reader with random weights.
-fn tiny_pixel_folder() -> (tempfile_dir::Dir, PipelineConfig) {
+/// A tiny kino-2 folder: a pixel generator and a prompt reader with random weights (and a
+/// kino-2-pro upscaler when `upscaler`).
+fn tiny_pixel_folder(upscaler: bool) -> (tempfile_dir::Dir, PipelineConfig) {
     let device = Device::flex();
     // Twelve frames of 16x16 pixels, so an extension adds four past its context of eight.
     let generator = Kino2Config { video: [3, 12, 16, 16], audio_latent: [4, 48], ..Kino2Config::tiny() };
     let reader = ReaderConfig { text_width: TEXT_WIDTH, ..ReaderConfig::tiny() };
     let config = PipelineConfig {
         name: "tiny-2".into(),
-        family: Family::Pixel { pixel_generator: generator.clone(), reader: reader.clone(), guidance_window: [0.1, 0.9] },
+        family: Family::Pixel {
+            pixel_generator: generator.clone(),
+            reader: reader.clone(),
+            guidance_window: [0.1, 0.9],
+            upscaler: upscaler.then(UpscalerConfig::base),
+        },
         audio_vae: AudioVaeConfig::tiny(),
         audio_scale: 1.0,
         width: 16,
@@ -130,14 +137,15 @@ fn tiny_pixel_folder() -> (tempfile_dir::Dir, PipelineConfig) {
         shift: 1.0,
     };
     let dir = tempfile_dir::Dir::new("pixel-pipeline");
-    let parts = Generator::Pixel { model: generator.init(&device), reader: reader.init(&device) };
+    let parts =
+        Generator::Pixel { model: generator.init(&device), reader: reader.init(&device), upscaler: upscaler.then(|| UpscalerConfig::base().init(&device)) };
     Pipeline::save(&dir.0, &config, &config.audio_vae.init(&device), &parts).unwrap();
     (dir, config)
 }
 
 #[test]
 fn a_kino_2_folder_generates_from_slots_remixes_and_extends_in_pixels() {
-    let (dir, config) = tiny_pixel_folder();
+    let (dir, config) = tiny_pixel_folder(false);
     let device = Device::flex();
     let pipeline = Pipeline::load(&dir.0, &TextEncoder::default_dir(), &device).unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(pipeline.config, config);
@@ -155,4 +163,27 @@ fn a_kino_2_folder_generates_from_slots_remixes_and_extends_in_pixels() {
     let longer = pipeline.extend(&clip.latents, &request("it rolls on", 4), &mut |_| ()).unwrap();
     assert_eq!((longer.frames.len(), longer.latents.frames()), (16, 16));
     assert_eq!(&longer.frames[..12], &clip.frames[..]);
+}
+
+#[test]
+fn kino_2_pro_doubles_the_frames_and_keeps_the_sound_and_latents() {
+    let (dir, _) = tiny_pixel_folder(true);
+    let device = Device::flex();
+    let pipeline = Pipeline::load(&dir.0, &TextEncoder::default_dir(), &device).unwrap_or_else(|e| panic!("{e}"));
+    assert!(pipeline.can_upscale() && dir.0.join(UPSCALER_FILE).is_file());
+    let red_ball = ClipSlots { objects: vec![ObjectSlot::new(ObjectKind::Ball, Colour::Red)], ..ClipSlots::default() };
+    let clip = pipeline.generate(&Request { slots: Some(red_ball), ..Request::new("a red ball", 1) }, &mut |_| ()).unwrap();
+    let large = pipeline.upscale(clip.clone()).unwrap();
+    assert_eq!((large.width, large.height, large.frames.len()), (32, 32, 12));
+    assert!(large.frames.iter().all(|f| f.len() == 32 * 32 * 3));
+    assert_eq!((&large.audio, &large.latents), (&clip.audio, &clip.latents));
+    // A fresh upscaler adds no detail yet (its last layer starts at zero): the enlarged frame
+    // keeps the small one's mean brightness.
+    let mean = |f: &[u8]| f.iter().map(|&v| f64::from(v)).sum::<f64>() / f.len() as f64;
+    assert!((mean(&clip.frames[0]) - mean(&large.frames[0])).abs() < 4.0, "{} {}", mean(&clip.frames[0]), mean(&large.frames[0]));
+
+    let (plain, _) = tiny_pixel_folder(false);
+    let pipeline = Pipeline::load(&plain.0, &TextEncoder::default_dir(), &device).unwrap_or_else(|e| panic!("{e}"));
+    assert!(!pipeline.can_upscale());
+    assert!(matches!(pipeline.upscale(clip), Err(PipelineError::Invalid(_))));
 }

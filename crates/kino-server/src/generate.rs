@@ -54,6 +54,12 @@ pub fn run(args: &GenerateArgs) -> anyhow::Result<()> {
     }
     let request = Request { steps: args.steps.or(Some(spec.steps as usize)), ..Request::new(prompt.as_str(), args.seed) };
     let generated = pipeline.generate(&request, &mut |fraction| bar.set_position((fraction * 100.0) as u64))?;
+    let generated = if spec.upscaled {
+        bar.set_message("upscaling");
+        pipeline.upscale(generated)?
+    } else {
+        generated
+    };
     bar.set_message("exporting");
     let frames_dir = args.out.join("frames");
     std::fs::create_dir_all(&frames_dir).with_context(|| format!("creating {}", frames_dir.display()))?;

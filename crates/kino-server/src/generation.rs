@@ -163,7 +163,7 @@ impl GenerateHandler {
                     let _ = sender.send(percent);
                 }
             };
-            match (kind, source) {
+            let generated = match (kind, source) {
                 (Kind::Generate, _) => pipeline.generate(&request, &mut progress),
                 (Kind::Remix, Some(source)) => pipeline.remix(&source, REMIX_STRENGTH, &request, &mut progress),
                 (Kind::Edit, Some(source)) => pipeline.remix(&source, EDIT_STRENGTH, &request, &mut progress),
@@ -176,7 +176,10 @@ impl GenerateHandler {
                     pipeline.extend_by(&source, added, &request, &mut progress)
                 }
                 (_, None) => Err(PipelineError::Invalid("this video is made from another, which is missing".into())),
-            }
+            }?;
+            // kino-2-pro: sampled at kino-2's size, then enlarged; its latents stay small, so
+            // its remixes and extensions start from them as kino-2's do.
+            if spec.upscaled { pipeline.upscale(generated) } else { Ok(generated) }
         });
         tokio::pin!(run);
         let generated = loop {

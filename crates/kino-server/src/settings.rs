@@ -111,8 +111,12 @@ impl GenerationSettings {
     pub fn offered_models(&self) -> Result<Vec<&'static kino_core::models::ModelSpec>, String> {
         if self.models.is_empty() {
             // A weights folder can exist without weights (kino-2's holds its curriculum before
-            // any release), so "installed" means the generator file is there.
-            let installed = |m: &&kino_core::models::ModelSpec| self.models_dir.join(m.weights).join(kino_model::pipeline::GENERATOR_FILE).is_file();
+            // any release), so "installed" means the generator file is there, and for an
+            // upscaled model (kino-2-pro) the upscaler's too.
+            let installed = |m: &&kino_core::models::ModelSpec| {
+                let dir = self.models_dir.join(m.weights);
+                dir.join(kino_model::pipeline::GENERATOR_FILE).is_file() && (!m.upscaled || dir.join(kino_model::pipeline::UPSCALER_FILE).is_file())
+            };
             return Ok(kino_core::models::MODELS.iter().filter(installed).collect());
         }
         self.models
@@ -171,7 +175,7 @@ mod tests {
     use super::GenerationSettings;
 
     #[test]
-    fn a_model_is_offered_only_when_its_generator_weights_are_installed() {
+    fn a_model_is_offered_only_when_its_weights_are_installed() {
         let dir = tempfile::tempdir().unwrap();
         // kino-2's folder holds only its curriculum; kino-1's holds its weights.
         std::fs::create_dir_all(dir.path().join("kino-2/curriculum")).unwrap();
@@ -181,5 +185,12 @@ mod tests {
         let offered = settings.offered_models().unwrap();
         assert_eq!(offered.iter().map(|m| m.id).collect::<Vec<_>>(), ["kino-1-pro", "kino-1"]);
         assert_eq!(kino_core::models::default_among(&offered).id, "kino-1");
+        // kino-2's generator without its upscaler: kino-2, not kino-2-pro; with it, both.
+        let kino_2 = dir.path().join("kino-2");
+        std::fs::write(kino_2.join(kino_model::pipeline::GENERATOR_FILE), b"").unwrap();
+        let ids = |settings: &GenerationSettings| settings.offered_models().unwrap().iter().map(|m| m.id).collect::<Vec<_>>();
+        assert_eq!(ids(&settings), ["kino-2", "kino-1-pro", "kino-1"]);
+        std::fs::write(kino_2.join(kino_model::pipeline::UPSCALER_FILE), b"").unwrap();
+        assert_eq!(ids(&settings), ["kino-2-pro", "kino-2", "kino-1-pro", "kino-1"]);
     }
 }

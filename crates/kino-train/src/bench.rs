@@ -1,6 +1,6 @@
 //! `kino-train bench` (`cargo xtask bench model`): seconds per generated clip for each released
-//! model at its default steps (kino-2, the default, and the legacy kino-1), and training clips
-//! per second of each model on this machine.
+//! model at its default steps (kino-2, the default, kino-2-pro where its upscaler is installed,
+//! and the legacy kino-1), and training clips per second of each model on this machine.
 
 use std::path::PathBuf;
 use std::time::Instant;
@@ -70,22 +70,43 @@ fn encoding_speed(task: &crate::teacher::TeacherTask, batch: usize, steps: usize
 }
 
 /// Seconds per clip of the model in `dir` at its default steps and guidance (after a warm-up
-/// clip), with the table row's label.
-fn generation_time(dir: &std::path::Path, text_model: &std::path::Path, clips: usize) -> anyhow::Result<(String, f64)> {
+/// clip), with the table row's label; for a folder with kino-2-pro's upscaler, also kino-2-pro
+/// (its registry steps, then the upscaler).
+fn generation_times(dir: &std::path::Path, text_model: &std::path::Path, clips: usize) -> anyhow::Result<Vec<(String, f64)>> {
     let pipeline = Pipeline::load(dir, text_model, &Device::flex())?;
     pipeline.generate(&Request::new("a red ball bounces on a wooden floor", 0), &mut |_| ())?;
-    let started = Instant::now();
-    for seed in 1..=clips as u64 {
-        pipeline.generate(&Request::new("a red rubber ball bounces twice on a wooden floor", seed), &mut |_| ())?;
-    }
+    let timed = |steps: Option<usize>, upscale: bool| -> anyhow::Result<f64> {
+        let started = Instant::now();
+        for seed in 1..=clips as u64 {
+            let request = Request { steps, ..Request::new("a red rubber ball bounces twice on a wooden floor", seed) };
+            let clip = pipeline.generate(&request, &mut |_| ())?;
+            if upscale {
+                pipeline.upscale(clip)?;
+            }
+        }
+        Ok(started.elapsed().as_secs_f64() / clips as f64)
+    };
     let config = &pipeline.config;
-    let label = format!("{} generation, {} steps, guidance {} (2 s, 64x64, with sound)", config.name, config.default_steps, config.guidance);
-    Ok((label, started.elapsed().as_secs_f64() / clips as f64))
+    let mut rows = vec![(
+        format!(
+            "{} generation, {} steps, guidance {} (2 s, {}x{}, with sound)",
+            config.name, config.default_steps, config.guidance, config.width, config.height
+        ),
+        timed(None, false)?,
+    )];
+    if pipeline.can_upscale() {
+        let pro = &kino_core::models::KINO_2_PRO;
+        rows.push((
+            format!("{} generation, {} steps, then the 2x upscaler (2 s, {}x{}, with sound)", pro.id, pro.steps, config.width * 2, config.height * 2),
+            timed(Some(pro.steps as usize), true)?,
+        ));
+    }
+    Ok(rows)
 }
 
 pub fn run(args: &BenchArgs) -> anyhow::Result<()> {
     let text_model = args.teacher.text_model.clone().unwrap_or_else(kino_model::text::TextEncoder::default_dir);
-    let generation = args.models.iter().map(|dir| generation_time(dir, &text_model, args.clips)).collect::<anyhow::Result<Vec<_>>>()?;
+    let generation = args.models.iter().map(|dir| generation_times(dir, &text_model, args.clips)).collect::<anyhow::Result<Vec<_>>>()?.concat();
     let kino2 = training_speed(&crate::kino2::Kino2Task::new(&crate::kino2::Kino2Args::default(), &Device::flex())?, 8, args.steps)?;
     let vae = training_speed(
         &crate::vae::VaeTask { config: VideoVaeConfig::vae_64(), freeze_encoder: false, object_weight: 0.0, error: ErrorNorm::Squared },

@@ -8,6 +8,7 @@ use anyhow::Context;
 use burn::tensor::Device;
 use kino_model::audio_vae::AudioVaeConfig;
 use kino_model::dit::KinoConfig;
+use kino_model::kino2::upscale::UpscalerConfig;
 use kino_model::pipeline::{Family, Generator, Pipeline, PipelineConfig, config_path};
 use kino_model::video_vae::VideoVaeConfig;
 
@@ -126,6 +127,10 @@ pub struct ExportKino2Args {
     /// The audio autoencoder the generator's sound was trained in (kino-1's).
     #[arg(long, default_value = "models/kino-1-teacher")]
     pub audio: PathBuf,
+    /// kino-2-pro's 2x upscaler: a checkpoint folder (`kino-train upscale --out`) or a kino-2
+    /// folder that has one; without it the folder offers no kino-2-pro.
+    #[arg(long)]
+    pub upscaler: Option<PathBuf>,
     /// The model's name (its folder under models/).
     #[arg(long, default_value = "kino-2")]
     pub name: String,
@@ -169,10 +174,15 @@ pub fn export_kino2(args: &ExportKino2Args) -> anyhow::Result<()> {
     let reader_config = kino_model::kino2::reader::ReaderConfig::base();
     let reader = load_part(reader_config.init(&device), &args.reader, kino_model::pipeline::READER_FILE)?;
     let audio_vae = load_part(AudioVaeConfig::audio_64().init(&device), &args.audio, kino_model::pipeline::AUDIO_VAE_FILE)?;
+    let upscaler_config = args.upscaler.as_ref().map(|_| UpscalerConfig::base());
+    let upscaler = match (&args.upscaler, upscaler_config) {
+        (Some(dir), Some(config)) => Some(load_part(config.init(&device), dir, kino_model::pipeline::UPSCALER_FILE)?),
+        _ => None,
+    };
     let world = settings();
     let config = PipelineConfig {
         name: args.name.clone(),
-        family: Family::Pixel { pixel_generator: trained.model, reader: reader_config, guidance_window: args.window },
+        family: Family::Pixel { pixel_generator: trained.model, reader: reader_config, guidance_window: args.window, upscaler: upscaler_config },
         audio_vae: AudioVaeConfig::audio_64(),
         audio_scale: trained.audio_scale,
         width: world.width as usize,
@@ -183,7 +193,7 @@ pub fn export_kino2(args: &ExportKino2Args) -> anyhow::Result<()> {
         shift: 1.0,
     };
     anyhow::ensure!(config.frames() == FRAMES, "the generator's window is {} frames, training clips are {FRAMES}", config.frames());
-    Pipeline::save(&args.out, &config, &audio_vae, &Generator::Pixel { model, reader })?;
+    Pipeline::save(&args.out, &config, &audio_vae, &Generator::Pixel { model, reader, upscaler })?;
     let size: u64 = std::fs::read_dir(&args.out)?.filter_map(|e| e.ok()?.metadata().ok()).map(|m| m.len()).sum();
     eprintln!(
         "wrote {} ({:.1} MB; {}the generator at step {}, the reader of {})",

@@ -12,6 +12,7 @@ use std::path::Path;
 use anyhow::Context;
 use burn::tensor::{Device, Tensor};
 use kino_model::kino2::upscale::{self, SCALE, Upscaler, UpscalerConfig};
+use kino_model::pipeline::UPSCALER_FILE;
 use kino_model::video_vae::rgb_to_video;
 use kino_world::audio::AudioLayers;
 use kino_world::sample::Distribution;
@@ -25,9 +26,6 @@ const SILENT: AudioLayers = AudioLayers { impacts: false, rolling: false, splash
 
 /// Frames of each clip a step trains on.
 pub const FRAMES_PER_CLIP: usize = 4;
-
-/// The upscaler's weights file in a released model folder.
-pub const UPSCALER_FILE: &str = "upscaler.safetensors";
 
 pub struct UpscaleTask {
     pub config: UpscalerConfig,

@@ -42,8 +42,7 @@ const GRID_WEIGHT: f32 = 0.4;
 pub struct Silhouettes {
     /// Per style ([`Style::ALL`] order): each calibration frame's features and kind.
     examples: [Vec<(Features, usize)>; 4],
-    /// Per feature: the mean and spread over all examples (distances are in spreads).
-    mean: Features,
+    /// Per feature: the spread over all examples (distances are in spreads).
     spread: Features,
 }
 
@@ -81,7 +80,7 @@ impl Silhouettes {
         let n = all.len() as f32;
         let mean: Features = std::array::from_fn(|i| all.iter().map(|f| f[i]).sum::<f32>() / n);
         let spread: Features = std::array::from_fn(|i| (all.iter().map(|f| (f[i] - mean[i]).powi(2)).sum::<f32>() / n).sqrt().max(1e-3));
-        Ok(Silhouettes { examples, mean, spread })
+        Ok(Silhouettes { examples, spread })
     }
 
     /// The kind most of a frame's nearest calibration frames of `style` show.
@@ -218,9 +217,10 @@ fn pixel(rgb: &[u8], i: usize) -> [f32; 3] {
 /// The (up to) eight pixels around pixel `i`.
 fn around(i: usize, width: usize, height: usize) -> impl Iterator<Item = usize> {
     let (x, y) = ((i % width) as i64, (i / width) as i64);
-    (-1i64..=1).flat_map(move |dy| (-1i64..=1).map(move |dx| (x + dx, y + dy))).filter_map(move |(nx, ny)| {
-        ((nx, ny) != (x, y) && nx >= 0 && ny >= 0 && nx < width as i64 && ny < height as i64).then(|| ny as usize * width + nx as usize)
-    })
+    (-1i64..=1)
+        .flat_map(move |dy| (-1i64..=1).map(move |dx| (x + dx, y + dy)))
+        .filter(move |&(nx, ny)| (nx, ny) != (x, y) && nx >= 0 && ny >= 0 && nx < width as i64 && ny < height as i64)
+        .map(move |(nx, ny)| ny as usize * width + nx as usize)
 }
 
 /// The least the window around a blob is widened by: a basketball's seams cut its fill into
