@@ -231,11 +231,7 @@ pub fn compact_blob(mask: &[bool], width: usize, height: usize) -> Vec<usize> {
     let Some(core) = blobs(&erode(mask, width, height, 1), width, height)
         .into_iter()
         .filter(|blob| {
-            let (mut x0, mut x1, mut y0, mut y1) = (usize::MAX, 0, usize::MAX, 0);
-            for &i in blob {
-                let (x, y) = (i % width, i / width);
-                (x0, x1, y0, y1) = (x0.min(x), x1.max(x), y0.min(y), y1.max(y));
-            }
+            let (x0, x1, y0, y1) = bounding_box(blob, width);
             let (w, h) = (x1 - x0 + 1, y1 - y0 + 1);
             w * 10 <= width * 7 && h * 10 <= height * 7 && blob.len() * 100 >= w * h * 35
         })
@@ -262,9 +258,8 @@ pub fn compact_blob(mask: &[bool], width: usize, height: usize) -> Vec<usize> {
 /// of its colour to full: there it is the median of its lit side (the pixels between the 60th
 /// and 90th brightness percentiles, below the specular highlight).
 pub fn representative(rgb: &[u8], pixels: &[usize], style: Style) -> [f32; 3] {
-    let colour = |i: usize| [f32::from(rgb[i * 3]), f32::from(rgb[i * 3 + 1]), f32::from(rgb[i * 3 + 2])];
     if style == Style::Photoreal {
-        let mut lit: Vec<[f32; 3]> = pixels.iter().map(|&i| colour(i)).collect();
+        let mut lit: Vec<[f32; 3]> = pixels.iter().map(|&i| pixel(rgb, i)).collect();
         lit.sort_by(|a, b| (a[0] + a[1] + a[2]).total_cmp(&(b[0] + b[1] + b[2])));
         let (lo, hi) = (lit.len() * 6 / 10, (lit.len() * 9 / 10).max(lit.len() * 6 / 10 + 1).min(lit.len()));
         let band = &lit[lo..hi];
@@ -272,11 +267,11 @@ pub fn representative(rgb: &[u8], pixels: &[usize], style: Style) -> [f32; 3] {
     }
     let mut bins: std::collections::HashMap<[u8; 3], (usize, [f32; 3])> = std::collections::HashMap::new();
     for &i in pixels {
-        let p = colour(i);
+        let p = pixel(rgb, i);
         let entry = bins.entry([rgb[i * 3] / 16, rgb[i * 3 + 1] / 16, rgb[i * 3 + 2] / 16]).or_insert((0, [0.0; 3]));
         entry.0 += 1;
-        for k in 0..3 {
-            entry.1[k] += p[k];
+        for (sum, v) in entry.1.iter_mut().zip(p) {
+            *sum += v;
         }
     }
     bins.into_values().max_by_key(|(n, sum)| (*n, (sum[0] + sum[1] + sum[2]) as i64)).map_or([0.0; 3], |(n, sum)| sum.map(|v| v / n as f32))
@@ -290,7 +285,7 @@ pub fn salient(style: Style) -> f32 {
 
 /// How far a pixel may be from a palette colour to be drawn in it: a sketch's washes lie 13 to
 /// 16 apart.
-pub fn tolerance(style: Style) -> f32 {
+fn tolerance(style: Style) -> f32 {
     match style {
         Style::LineSketch => 8.0,
         Style::Photoreal => 30.0,
@@ -301,7 +296,7 @@ pub fn tolerance(style: Style) -> f32 {
 /// How far `pixel` is from being drawn in `reference` in `style`. A photoreal object is shaded
 /// from about a third of its colour to a little over full, so there the distance is to the
 /// nearest shade of it.
-pub fn drawn_distance(pixel: [f32; 3], reference: [f32; 3], style: Style) -> f32 {
+fn drawn_distance(pixel: [f32; 3], reference: [f32; 3], style: Style) -> f32 {
     if style != Style::Photoreal {
         return distance(pixel, reference);
     }
@@ -322,16 +317,25 @@ fn centred_size(blob: &[usize], width: usize) -> f32 {
     blob.len() as f32 * if centred { 1.0 } else { 0.5 }
 }
 
-/// The largest compact blob of the pixels of `rgb` that are drawn in `reference` (in `style`) and
-/// stand out from their surroundings (`standing_out`, from [`saliency`]).
-pub fn blob_drawn_in(rgb: &[u8], standing_out: &[f32], width: usize, height: usize, style: Style, reference: [f32; 3]) -> Vec<usize> {
-    let mask: Vec<bool> = (0..width * height)
-        .map(|i| {
-            let p = [f32::from(rgb[i * 3]), f32::from(rgb[i * 3 + 1]), f32::from(rgb[i * 3 + 2])];
-            standing_out[i] > salient(style) && drawn_distance(p, reference, style) < tolerance(style)
-        })
-        .collect();
-    compact_blob(&mask, width, height)
+/// Which pixels of `rgb` are drawn in `reference` (in `style`) and stand out from their
+/// surroundings (`standing_out`, from [`saliency`]).
+pub fn drawn_mask(rgb: &[u8], standing_out: &[f32], style: Style, reference: [f32; 3]) -> Vec<bool> {
+    (0..standing_out.len()).map(|i| standing_out[i] > salient(style) && drawn_distance(pixel(rgb, i), reference, style) < tolerance(style)).collect()
+}
+
+/// Pixel `i` of `rgb`.
+pub fn pixel(rgb: &[u8], i: usize) -> [f32; 3] {
+    [f32::from(rgb[i * 3]), f32::from(rgb[i * 3 + 1]), f32::from(rgb[i * 3 + 2])]
+}
+
+/// The smallest box holding `blob`'s pixels: `(x0, x1, y0, y1)`, inclusive.
+pub fn bounding_box(blob: &[usize], width: usize) -> (usize, usize, usize, usize) {
+    let (mut x0, mut x1, mut y0, mut y1) = (usize::MAX, 0, usize::MAX, 0);
+    for &i in blob {
+        let (x, y) = (i % width, i / width);
+        (x0, x1, y0, y1) = (x0.min(x), x1.max(x), y0.min(y), y1.max(y));
+    }
+    (x0, x1, y0, y1)
 }
 
 /// The main object's colour in frames drawn in `style`. Per frame and per colour: the pixels
@@ -347,7 +351,7 @@ pub fn read_colour(frames: &[&[u8]], width: usize, height: usize, style: Style, 
         let standing_out = saliency(rgb, width, height);
         let mut best: Option<(usize, Vec<usize>, f32)> = None;
         for (c, reference) in row.iter().enumerate() {
-            let blob = blob_drawn_in(rgb, &standing_out, width, height, style, *reference);
+            let blob = compact_blob(&drawn_mask(rgb, &standing_out, style, *reference), width, height);
             let score = centred_size(&blob, width);
             if blob.len() >= MIN_PIXELS && best.as_ref().is_none_or(|(_, _, s)| score > *s) {
                 best = Some((c, blob, score));

@@ -15,7 +15,7 @@ use kino_core::scene::{Colour, ObjectKind, Style};
 use kino_world::Clip;
 use kino_world::rng::Rng;
 
-use super::colour::{Palette, blobs, compact_blob, drawn_distance, lone_world, read_colour, saliency, salient, style_index, tolerance};
+use super::colour::{Palette, blobs, bounding_box, compact_blob, drawn_mask, lone_world, pixel, saliency, salient, style_index};
 use super::suite::KINDS;
 use crate::judge::degrade::{Degradation, degrade_frames};
 
@@ -67,7 +67,7 @@ impl Silhouettes {
                         let clip = crate::data::clip_from(seed, &lone_world(Some(*kind), *colour, style, None))?;
                         for frames in variants(&clip, seed) {
                             let frames: Vec<&[u8]> = frames.iter().step_by(2).map(Vec::as_slice).collect();
-                            for f in describe_frames(&frames, 64, 64, style, palette, Some(*colour)) {
+                            for f in describe_frames(&frames, 64, 64, style, palette, *colour) {
                                 examples[style_index(style)].push((f, k));
                             }
                         }
@@ -121,11 +121,21 @@ pub struct KindReading {
     pub votes: [usize; 4],
 }
 
-/// The main object's kind in frames drawn in `style`: each frame's silhouette of the clip's
-/// measured colour, read by its nearest calibration frames; the kind most frames name.
-pub fn read_kind(frames: &[&[u8]], width: usize, height: usize, style: Style, palette: &Palette, silhouettes: &Silhouettes) -> KindReading {
+/// The main object's kind in frames drawn in `style` whose main object was measured as `colour`
+/// ([`super::colour::read_colour`]; `None`: no object, no kind): each frame's silhouette in that
+/// colour, read by its nearest calibration frames; the kind most frames name.
+pub fn read_kind(
+    frames: &[&[u8]],
+    width: usize,
+    height: usize,
+    style: Style,
+    colour: Option<Colour>,
+    palette: &Palette,
+    silhouettes: &Silhouettes,
+) -> KindReading {
     let mut votes = [0usize; 4];
-    for f in describe_frames(frames, width, height, style, palette, None) {
+    let described = colour.map(|c| describe_frames(frames, width, height, style, palette, c)).unwrap_or_default();
+    for f in described {
         if let Some(k) = silhouettes.nearest_kind(&f, style) {
             votes[k] += 1;
         }
@@ -134,17 +144,15 @@ pub fn read_kind(frames: &[&[u8]], width: usize, height: usize, style: Style, pa
     KindReading { kind, votes }
 }
 
-/// The features of each frame's silhouette in `colour` (the clip's measured colour when
-/// `None`); frames without one give none.
-fn describe_frames(frames: &[&[u8]], width: usize, height: usize, style: Style, palette: &Palette, colour: Option<Colour>) -> Vec<Features> {
-    let Some(colour) = colour.or_else(|| read_colour(frames, width, height, style, palette).colour) else { return Vec::new() };
+/// The features of each frame's silhouette in `colour`; frames without one give none.
+fn describe_frames(frames: &[&[u8]], width: usize, height: usize, style: Style, palette: &Palette, colour: Colour) -> Vec<Features> {
     let fill = palette.rgb[style_index(style)][Colour::ALL.iter().position(|c| *c == colour).unwrap_or(0)];
     frames
         .iter()
         .filter_map(|rgb| {
             let standing_out = saliency(rgb, width, height);
             let silhouette = silhouette(rgb, &standing_out, width, height, style, fill);
-            (silhouette.len() >= MIN_SILHOUETTE).then(|| features(rgb, &silhouette, width, fill))
+            (silhouette.len() >= MIN_SILHOUETTE).then(|| features(rgb, &silhouette, width, height, fill))
         })
         .collect()
 }
@@ -155,8 +163,7 @@ fn describe_frames(frames: &[&[u8]], width: usize, height: usize, style: Style, 
 /// drawn in the fill, closed ([`CLOSING`]: seams and a stripe no longer cut it), the piece
 /// joined to the blob, with its holes filled. Empty when no blob.
 fn silhouette(rgb: &[u8], standing_out: &[f32], width: usize, height: usize, style: Style, fill: [f32; 3]) -> Vec<usize> {
-    let drawn: Vec<bool> =
-        (0..width * height).map(|i| standing_out[i] > salient(style) && drawn_distance(pixel(rgb, i), fill, style) < tolerance(style)).collect();
+    let drawn = drawn_mask(rgb, standing_out, style, fill);
     let mut core = compact_blob(&drawn, width, height);
     if core.is_empty() {
         core = blobs(&drawn, width, height).into_iter().max_by_key(Vec::len).filter(|b| b.len() >= 3).unwrap_or_default();
@@ -164,11 +171,7 @@ fn silhouette(rgb: &[u8], standing_out: &[f32], width: usize, height: usize, sty
     if core.is_empty() {
         return Vec::new();
     }
-    let (mut x0, mut x1, mut y0, mut y1) = (usize::MAX, 0, usize::MAX, 0);
-    for &i in &core {
-        let (x, y) = (i % width, i / width);
-        (x0, x1, y0, y1) = (x0.min(x), x1.max(x), y0.min(y), y1.max(y));
-    }
+    let (x0, x1, y0, y1) = bounding_box(&core, width);
     let m = (x1 - x0 + 1).max(y1 - y0 + 1).max(MIN_MARGIN);
     let (x0, x1, y0, y1) = (x0.saturating_sub(m), (x1 + m).min(width - 1), y0.saturating_sub(m), (y1 + m).min(height - 1));
     let window = |i: usize| (x0..=x1).contains(&(i % width)) && (y0..=y1).contains(&(i / width));
@@ -208,10 +211,6 @@ fn silhouette(rgb: &[u8], standing_out: &[f32], width: usize, height: usize, sty
         }
     }
     (0..width * height).filter(|&i| window(i) && !outside[i]).collect()
-}
-
-fn pixel(rgb: &[u8], i: usize) -> [f32; 3] {
-    [f32::from(rgb[i * 3]), f32::from(rgb[i * 3 + 1]), f32::from(rgb[i * 3 + 2])]
 }
 
 /// The (up to) eight pixels around pixel `i`.
@@ -265,7 +264,7 @@ fn luma(p: [f32; 3]) -> f32 {
 /// its centre of mass lies from the rectangle's centre (in square roots of its area), and the
 /// shares of its pixels darker than the fill, lighter than it, of another hue at the fill's
 /// brightness, and of the fill's own colour (these four inside its outline).
-fn features(rgb: &[u8], silhouette: &[usize], width: usize, fill: [f32; 3]) -> Features {
+fn features(rgb: &[u8], silhouette: &[usize], width: usize, height: usize, fill: [f32; 3]) -> Features {
     let points: Vec<(f32, f32)> = silhouette.iter().map(|&i| ((i % width) as f32, (i / width) as f32)).collect();
     let area = points.len() as f32;
     let (cx, cy) = (points.iter().map(|p| p.0).sum::<f32>() / area, points.iter().map(|p| p.1).sum::<f32>() / area);
@@ -289,11 +288,11 @@ fn features(rgb: &[u8], silhouette: &[usize], width: usize, fill: [f32; 3]) -> F
     let hull = hull_area(&points);
     let bright = luma(fill);
     // The colours inside the outline: the silhouette less its edge.
-    let mut mask = vec![false; rgb.len() / 3];
+    let mut mask = vec![false; width * height];
     for &i in silhouette {
         mask[i] = true;
     }
-    let inner: Vec<usize> = shrink(&mask, width, mask.len() / width, 1).iter().enumerate().filter(|(_, m)| **m).map(|(i, _)| i).collect();
+    let inner: Vec<usize> = shrink(&mask, width, height, 1).iter().enumerate().filter(|(_, m)| **m).map(|(i, _)| i).collect();
     let inner = if inner.is_empty() { silhouette } else { inner.as_slice() };
     let (mut dark, mut light, mut other, mut own) = (0.0, 0.0, 0.0, 0.0);
     for &i in inner {
@@ -318,7 +317,6 @@ fn features(rgb: &[u8], silhouette: &[usize], width: usize, fill: [f32; 3]) -> F
     let (y0, y1) = points.iter().fold((f32::MAX, f32::MIN), |(a, b), p| (a.min(p.1), b.max(p.1)));
     let side = (x1 - x0).max(y1 - y0) + 1.0;
     let (mx, my) = ((x0 + x1) / 2.0, (y0 + y1) / 2.0);
-    let height = rgb.len() / 3 / width;
     for gy in 0..GRID {
         for gx in 0..GRID {
             let x = (mx + ((gx as f32 + 0.5) / GRID as f32 - 0.5) * side).round().clamp(0.0, width as f32 - 1.0) as usize;
@@ -358,7 +356,7 @@ fn hull_area(points: &[(f32, f32)]) -> f32 {
 mod tests {
     #![allow(clippy::unwrap_used, clippy::expect_used)]
     use super::*;
-    use crate::adherence::colour::calibration_clips;
+    use crate::adherence::colour::{calibration_clips, read_colour};
 
     #[test]
     fn a_hull_of_unit_squares_has_their_area_when_they_fill_a_rectangle() {
@@ -387,7 +385,8 @@ mod tests {
                 total += 1;
                 for (v, frames) in variants(&clip, seed).into_iter().enumerate() {
                     let frames: Vec<&[u8]> = frames.iter().map(Vec::as_slice).collect();
-                    let reading = read_kind(&frames, 64, 64, Style::FlatCartoon, &palette, &silhouettes);
+                    let measured = read_colour(&frames, 64, 64, Style::FlatCartoon, &palette).colour;
+                    let reading = read_kind(&frames, 64, 64, Style::FlatCartoon, measured, &palette, &silhouettes);
                     if reading.kind == Some(*kind) {
                         right[v] += 1;
                     } else {

@@ -159,10 +159,11 @@ pub fn run(args: &EvalArgs) -> anyhow::Result<()> {
         Some(_) => None,
         None => Some(Silhouettes::measure(&palette, &args.styles)?),
     };
-    let kind_of = |frames: &[&[u8]], style: Style| -> anyhow::Result<Option<ObjectKind>> {
+    // `colour`: the colour measured in `frames`, which the silhouette reader starts from.
+    let kind_of = |frames: &[&[u8]], style: Style, colour: Option<Colour>| -> anyhow::Result<Option<ObjectKind>> {
         match (&kind_judge, &silhouettes) {
             (Some(j), _) => judged_kind(j, frames, &device),
-            (None, Some(s)) => Ok(read_kind(frames, 64, 64, style, &palette, s).kind),
+            (None, Some(s)) => Ok(read_kind(frames, 64, 64, style, colour, &palette, s).kind),
             (None, None) => Ok(None),
         }
     };
@@ -176,11 +177,14 @@ pub fn run(args: &EvalArgs) -> anyhow::Result<()> {
         let world = world_render(case)?;
         let world_frames: Vec<&[u8]> = world.frames.iter().map(|f| f.rgb.as_slice()).collect();
         let world_colour = read_colour(&world_frames, 64, 64, case.style, &palette).colour;
-        let mut world_kinds = [kind_of(&world_frames, case.style)?, None, None];
+        let mut world_kinds = [kind_of(&world_frames, case.style, world_colour)?, None, None];
         for (k, how) in Degradation::ALL.into_iter().enumerate() {
             let mut rng = Rng::stream(case.seed, "adherence-degrade");
             let degraded = degrade_frames(&world.frames, how, &mut rng);
-            world_kinds[k + 1] = kind_of(&degraded.iter().map(Vec::as_slice).collect::<Vec<_>>(), case.style)?;
+            let degraded: Vec<&[u8]> = degraded.iter().map(Vec::as_slice).collect();
+            // Only the silhouette reader needs the degraded clip's colour.
+            let degraded_colour = silhouettes.as_ref().and_then(|_| read_colour(&degraded, 64, 64, case.style, &palette).colour);
+            world_kinds[k + 1] = kind_of(&degraded, case.style, degraded_colour)?;
         }
         let mut read = [false; 2];
         let mut colour = [None; 2];
@@ -200,7 +204,7 @@ pub fn run(args: &EvalArgs) -> anyhow::Result<()> {
             };
             let frames: Vec<&[u8]> = made.frames.iter().map(Vec::as_slice).collect();
             colour[w] = read_colour(&frames, made.width, made.height, case.style, &palette).colour;
-            kind[w] = kind_of(&frames, case.style)?;
+            kind[w] = kind_of(&frames, case.style, colour[w])?;
             rows.push(made.frames.iter().step_by(2).map(|rgb| Frame { width: made.width as u32, height: made.height as u32, rgb: rgb.clone() }).collect());
         }
         rows.push(world.frames.iter().step_by(2).cloned().collect());
