@@ -15,6 +15,7 @@
 //! (`audio_vae`, `generator`, and kino-1's `video_vae` or kino-2's `reader`); MiniLM comes from
 //! its own folder.
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use burn::tensor::{Device, Tensor, TensorData};
@@ -221,7 +222,8 @@ pub struct Pipeline {
     pub config: PipelineConfig,
     pub audio_vae: AudioVae,
     pub generator: Generator,
-    pub text: TextEncoder,
+    /// MiniLM (absent in the browser's copy, which is given slots).
+    pub text: Option<TextEncoder>,
     device: Device,
 }
 
@@ -247,6 +249,35 @@ pub const GENERATOR_FILE: &str = "generator.safetensors";
 pub const READER_FILE: &str = "reader.safetensors";
 pub const UPSCALER_FILE: &str = "upscaler.safetensors";
 
+/// Where a model's weight files are read from.
+enum WeightFiles<'a> {
+    /// A model folder.
+    Dir(&'a Path),
+    /// The files' bytes by name.
+    Bytes(HashMap<String, Vec<u8>>),
+}
+
+impl WeightFiles<'_> {
+    fn load<M: burn::module::Module>(&mut self, module: M, file: &str) -> Result<M, WeightsError> {
+        match self {
+            WeightFiles::Dir(dir) => weights::load(module, &dir.join(file)),
+            WeightFiles::Bytes(files) => match files.remove(file) {
+                Some(bytes) => weights::load_bytes(module, bytes, file),
+                None => Err(WeightsError::Missing { path: file.to_owned() }),
+            },
+        }
+    }
+
+    /// Whether an optional file is to be loaded: always from a folder (where the config names
+    /// it, it must be there), from bytes only when given.
+    fn wants(&self, file: &str) -> bool {
+        match self {
+            WeightFiles::Dir(_) => true,
+            WeightFiles::Bytes(files) => files.contains_key(file),
+        }
+    }
+}
+
 /// The files of a model folder.
 pub fn config_path(dir: &Path) -> PathBuf {
     dir.join("config.json")
@@ -261,20 +292,40 @@ impl Pipeline {
             _ => PipelineError::Config { path: path.clone(), message: e.to_string() },
         })?;
         let config: PipelineConfig = serde_json::from_slice(&bytes).map_err(|e| PipelineError::Config { path: path.clone(), message: e.to_string() })?;
-        let audio_vae = weights::load(config.audio_vae.init(device), &dir.join(AUDIO_VAE_FILE))?;
+        let text = TextEncoder::load(text_dir, device)?;
+        Self::assemble(config, WeightFiles::Dir(dir), Some(text), device)
+    }
+
+    /// A model from its `config.json` and weight files' bytes (the browser's preview fetches
+    /// them), without MiniLM: it generates from slots ([`Request::slots`]) and cannot read a
+    /// prompt itself. kino-2-pro's upscaler is loaded only when its file is among `files`.
+    pub fn from_bytes(config_json: &[u8], files: HashMap<String, Vec<u8>>, device: &Device) -> Result<Pipeline, PipelineError> {
+        let config: PipelineConfig =
+            serde_json::from_slice(config_json).map_err(|e| PipelineError::Config { path: PathBuf::from("config.json"), message: e.to_string() })?;
+        Self::assemble(config, WeightFiles::Bytes(files), None, device)
+    }
+
+    fn assemble(config: PipelineConfig, mut files: WeightFiles, text: Option<TextEncoder>, device: &Device) -> Result<Pipeline, PipelineError> {
+        let audio_vae = files.load(config.audio_vae.init(device), AUDIO_VAE_FILE)?;
         let generator = match &config.family {
-            Family::Latent { video_vae, generator, .. } => Generator::Latent {
-                video_vae: weights::load(video_vae.init(device), &dir.join(VIDEO_VAE_FILE))?,
-                model: weights::load(generator.init(device), &dir.join(GENERATOR_FILE))?,
-            },
+            Family::Latent { video_vae, generator, .. } => {
+                Generator::Latent { video_vae: files.load(video_vae.init(device), VIDEO_VAE_FILE)?, model: files.load(generator.init(device), GENERATOR_FILE)? }
+            }
             Family::Pixel { pixel_generator, reader, upscaler, .. } => Generator::Pixel {
-                model: weights::load(pixel_generator.init(device), &dir.join(GENERATOR_FILE))?,
-                reader: weights::load(reader.init(device), &dir.join(READER_FILE))?,
-                upscaler: upscaler.map(|u| weights::load(u.init(device), &dir.join(UPSCALER_FILE))).transpose()?,
+                model: files.load(pixel_generator.init(device), GENERATOR_FILE)?,
+                reader: files.load(reader.init(device), READER_FILE)?,
+                upscaler: match upscaler {
+                    Some(u) if files.wants(UPSCALER_FILE) => Some(files.load(u.init(device), UPSCALER_FILE)?),
+                    _ => None,
+                },
             },
         };
-        let text = TextEncoder::load(text_dir, device)?;
         Ok(Pipeline { config, audio_vae, generator, text, device: device.clone() })
+    }
+
+    /// MiniLM, which reading a prompt needs.
+    fn text(&self) -> Result<&TextEncoder, PipelineError> {
+        self.text.as_ref().ok_or_else(|| PipelineError::Invalid("this copy of the model has no text encoder: it generates only from slots".into()))
     }
 
     /// Writes a model folder: `config.json` and the weight files in half precision.
@@ -307,7 +358,7 @@ impl Pipeline {
         if prompt.is_empty() {
             return Err(PipelineError::Invalid("the prompt is empty".into()));
         }
-        let slots = reader.forward(&self.text.encode(&[prompt])?).slots().into_iter().next().unwrap_or_default();
+        let slots = reader.forward(&self.text()?.encode(&[prompt])?).slots().into_iter().next().unwrap_or_default();
         if slots.objects.iter().all(|o| o.kind.is_none() && o.colour.is_none()) {
             return Err(PipelineError::NotUnderstood(format!(
                 "Kino found nothing it can draw in \"{prompt}\": it draws balls, basketballs, cubes, rubber ducks and characters, in a gym, a park, a studio or beside a pool; name at least one of them"
@@ -498,7 +549,7 @@ impl Pipeline {
     /// The generator under `request`, guided at `scale`.
     fn field(&self, request: &Request, prompt: &str, scale: f64) -> Result<Box<dyn VelocityField + '_>, PipelineError> {
         Ok(match (&self.generator, &self.config.family) {
-            (Generator::Latent { model, .. }, _) => Box::new(Guided { model, cond: Conditioning::text(self.text.encode(&[prompt])?), scale }),
+            (Generator::Latent { model, .. }, _) => Box::new(Guided { model, cond: Conditioning::text(self.text()?.encode(&[prompt])?), scale }),
             (Generator::Pixel { model, .. }, family) => {
                 let slots = match &request.slots {
                     Some(slots) => slots.clone(),

@@ -30,6 +30,16 @@ pub fn load<M: Module>(module: M, path: &Path) -> Result<M, WeightsError> {
     Ok(module)
 }
 
+/// [`load`] from the bytes of such a file (fetched by a browser, say); `name` names it in errors.
+pub fn load_bytes<M: Module>(mut module: M, bytes: Vec<u8>, name: &str) -> Result<M, WeightsError> {
+    let mut store = SafetensorsStore::from_bytes(Some(bytes)).with_from_adapter(HalfPrecisionAdapter::new());
+    let result = module.load_from(&mut store).map_err(|e| WeightsError::Store { path: name.to_owned(), message: e.to_string() })?;
+    if !result.errors.is_empty() || !result.missing.is_empty() {
+        return Err(WeightsError::Store { path: name.to_owned(), message: format!("errors {:?}, missing tensors {:?}", result.errors, result.missing) });
+    }
+    Ok(module)
+}
+
 /// Like [`load`], for a module that has grown since `path` was written: tensors the file lacks
 /// keep `module`'s initial values (a new path that starts at zero, say), and their names are
 /// returned. A tensor of the wrong shape is still an error.
