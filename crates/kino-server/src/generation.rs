@@ -8,9 +8,10 @@ use std::sync::{Arc, Mutex};
 
 use futures_util::FutureExt;
 use futures_util::future::BoxFuture;
+use kino_core::api::{PreviewFile, PreviewManifest};
 use kino_core::models::ModelSpec;
 use kino_core::slots::ClipSlots;
-use kino_model::pipeline::{ClipLatents, Generated, Pipeline, PipelineError, Request};
+use kino_model::pipeline::{AUDIO_VAE_FILE, ClipLatents, GENERATOR_FILE, Generated, Pipeline, PipelineError, READER_FILE, Request};
 
 use crate::app::AppState;
 use crate::blobs::Variant;
@@ -25,11 +26,64 @@ use crate::store::videos::Kind;
 pub struct Models {
     dir: PathBuf,
     loaded: Arc<Mutex<HashMap<&'static str, Arc<Pipeline>>>>,
+    /// SHA-256 of weight files by path, with the size and time of change they were taken at.
+    hashes: Arc<Mutex<HashMap<PathBuf, (u64, std::time::SystemTime, String)>>>,
 }
+
+/// The files the browser's preview engine (kino-preview's `Engine::load`) loads: kino-2's
+/// generator, sound decoder and reader (the reader is part of the model's structure; the page
+/// gets its slots from `/understand`). Never MiniLM, never the upscaler.
+pub const PREVIEW_FILES: [&str; 3] = [GENERATOR_FILE, AUDIO_VAE_FILE, READER_FILE];
+
+/// Sampling steps of an in-browser preview (the full render takes the model's own).
+pub const PREVIEW_STEPS: u32 = 4;
 
 impl Models {
     pub fn new(dir: &Path) -> Models {
-        Models { dir: dir.to_owned(), loaded: Arc::default() }
+        Models { dir: dir.to_owned(), loaded: Arc::default(), hashes: Arc::default() }
+    }
+
+    /// What the studio downloads to preview `spec` in the browser (blocking: hashes the files
+    /// the first time, and again when one changes). Only pixel-space models (kino-2 and its
+    /// Pro form, whose preview is kino-2's at 64x64) run there.
+    pub fn preview_manifest(&self, spec: &ModelSpec) -> Result<PreviewManifest, AppError> {
+        if spec.version < 2 {
+            return Err(AppError::not_found("no_preview", format!("{} has no in-browser preview; kino-2 has", spec.id)));
+        }
+        let folder = self.dir.join(spec.weights);
+        let unavailable = |e: std::io::Error, path: &Path| AppError::Unavailable { code: "model_unavailable", message: format!("{}: {e}", path.display()) };
+        let config_file = kino_model::pipeline::config_path(&folder);
+        let config = std::fs::read_to_string(&config_file).map_err(|e| unavailable(e, &config_file))?;
+        let files = PREVIEW_FILES
+            .iter()
+            .map(|name| {
+                let path = folder.join(name);
+                let (size, sha256) = self.hash(&path).map_err(|e| unavailable(e, &path))?;
+                Ok(PreviewFile { name: (*name).to_owned(), sha256, size, url: format!("/api/v1/models/{}/files/{name}", spec.id) })
+            })
+            .collect::<Result<_, AppError>>()?;
+        Ok(PreviewManifest { model: spec.id.to_owned(), config, files, steps: PREVIEW_STEPS })
+    }
+
+    /// The path of `spec`'s preview file `name`, if it is one.
+    pub fn preview_file(&self, spec: &ModelSpec, name: &str) -> Option<PathBuf> {
+        (spec.version >= 2 && PREVIEW_FILES.contains(&name)).then(|| self.dir.join(spec.weights).join(name))
+    }
+
+    /// `path`'s size and hex SHA-256, remembered until the file changes.
+    pub fn hash(&self, path: &Path) -> std::io::Result<(u64, String)> {
+        let meta = std::fs::metadata(path)?;
+        let stamp = (meta.len(), meta.modified()?);
+        if let Some((size, when, hash)) = self.hashes.lock().ok().and_then(|m| m.get(path).cloned())
+            && (size, when) == stamp
+        {
+            return Ok((size, hash));
+        }
+        let hash = hex_sha256(&std::fs::read(path)?);
+        if let Ok(mut map) = self.hashes.lock() {
+            map.insert(path.to_owned(), (stamp.0, stamp.1, hash.clone()));
+        }
+        Ok((stamp.0, hash))
     }
 
     /// The pipeline of `spec`'s weights, loaded on first use (blocking: call off the runtime).
@@ -225,4 +279,10 @@ impl GenerateHandler {
         blobs.put(&video.id, Variant::Video, media.mp4).await.map_err(retryable)?;
         Ok(serde_json::json!({ "video_id": video.id, "bytes": bytes, "export_seconds": media.timings.total_s }))
     }
+}
+
+/// Lower-case hex SHA-256 of `bytes`.
+pub fn hex_sha256(bytes: &[u8]) -> String {
+    use sha2::Digest;
+    sha2::Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
 }

@@ -142,6 +142,33 @@ pub struct ModelChoice {
     pub default: bool,
 }
 
+/// `GET /api/v1/models/{id}/preview`: what the studio's preview engine downloads to run a model
+/// in the browser.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PreviewManifest {
+    pub model: String,
+    /// The model folder's `config.json`, as text.
+    pub config: String,
+    /// The weight files, each checked against its hash after download.
+    pub files: Vec<PreviewFile>,
+    /// Sampling steps of a preview.
+    pub steps: u32,
+}
+
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PreviewFile {
+    /// `generator.safetensors`, …
+    pub name: String,
+    /// Hex SHA-256 of the file's bytes (the browser caches by it).
+    pub sha256: String,
+    /// Bytes.
+    pub size: u64,
+    /// Where to fetch it (a path on this server).
+    pub url: String,
+}
+
 /// `GET /v1/models`: OpenAI's model list, of the models this server runs.
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

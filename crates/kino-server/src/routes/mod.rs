@@ -88,6 +88,18 @@ pub fn api() -> Documented {
         .post("/api-keys", api_keys::create, op("Create an API key (shown once)").body::<CreateApiKey>().status(201).returns::<ApiKeyCreated>())
         .delete("/api-keys/{id}", api_keys::revoke, op("Revoke an API key").status(204))
         .get("/models", models::list, op("The models this server runs").auth(Auth::Public).returns::<ModelList>())
+        .get(
+            "/models/{id}/preview",
+            models::preview,
+            op("What the browser downloads to preview a model in the page: its config and weight files with their SHA-256")
+                .auth(Auth::Public)
+                .returns::<PreviewManifest>(),
+        )
+        .get(
+            "/models/{id}/files/{name}",
+            models::file,
+            op("A weight file of a model's in-browser preview (ETag: its SHA-256)").auth(Auth::Public).returns_media("application/octet-stream"),
+        )
         .post(
             "/understand",
             videos::understand,

@@ -12,6 +12,7 @@ mod jobs;
 mod media_s3;
 mod openapi;
 mod posts;
+mod preview;
 mod restart;
 mod social;
 mod studio;
