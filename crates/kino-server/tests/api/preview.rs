@@ -3,19 +3,24 @@
 
 use kino_core::api::PreviewManifest;
 
-use crate::helpers::{expect_error, spawn_app_with};
+use crate::helpers::{TestApp, expect_error, spawn_app_with};
 
 fn repository_models() -> std::path::PathBuf {
     std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../models")
 }
 
-#[tokio::test]
-async fn the_preview_manifest_names_files_whose_bytes_match_their_hashes() {
-    let app = spawn_app_with(|settings| {
+/// A server offering kino-2 and kino-1 from the repository's weights.
+async fn kino_2_app() -> TestApp {
+    spawn_app_with(|settings| {
         settings.generation.models = vec!["kino-2".into(), "kino-1".into()];
         settings.generation.models_dir = repository_models();
     })
-    .await;
+    .await
+}
+
+#[tokio::test]
+async fn the_preview_manifest_names_files_whose_bytes_match_their_hashes() {
+    let app = kino_2_app().await;
     // No account needed: the weights are as public as the model list.
     let response = app.get("/api/v1/models/kino-2/preview").await;
     assert_eq!(response.status().as_u16(), 200);
@@ -43,11 +48,7 @@ async fn the_preview_manifest_names_files_whose_bytes_match_their_hashes() {
 
 #[tokio::test]
 async fn only_a_preview_s_own_files_of_an_offered_pixel_model_are_served() {
-    let app = spawn_app_with(|settings| {
-        settings.generation.models = vec!["kino-2".into(), "kino-1".into()];
-        settings.generation.models_dir = repository_models();
-    })
-    .await;
+    let app = kino_2_app().await;
     let cases = [
         ("/api/v1/models/kino-1/preview", "no_preview"),
         ("/api/v1/models/kino-9/preview", "unknown_model"),
