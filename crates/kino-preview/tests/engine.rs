@@ -57,10 +57,10 @@ fn what_the_engine_cannot_use_is_refused_with_the_reason() {
     let config = std::fs::read(config_path(&kino_2())).unwrap();
     let engine = Engine::load(&config, fetched()).unwrap();
     for (slots, expected) in [("not json", "the slots"), ("{\"objects\": []}", "no object")] {
-        let error = engine.generate(slots, 1, 2, &mut |_| ()).err().expect("refused");
+        let error = engine.generate(slots, 1, 2, &mut |_| ()).expect_err("refused");
         assert!(matches!(error, PreviewError::Slots(_)) && error.to_string().contains(expected), "{error}");
     }
-    let too_many = engine.generate(&serde_json::to_string(&red_ball()).unwrap(), 1, 500, &mut |_| ()).err().expect("refused");
+    let too_many = engine.generate(&serde_json::to_string(&red_ball()).unwrap(), 1, 500, &mut |_| ()).expect_err("refused");
     assert!(too_many.to_string().contains("steps 500"), "{too_many}");
 
     let mut missing = fetched();
