@@ -23,36 +23,40 @@ pub fn save_f16<M: Module>(module: &M, path: &Path) -> Result<(), WeightsError> 
 
 /// Reads `path` (written by [`save_f16`]) into `module`, which must have the same structure.
 pub fn load<M: Module>(module: M, path: &Path) -> Result<M, WeightsError> {
-    let (module, missing) = load_growing(module, path)?;
-    if !missing.is_empty() {
-        return Err(WeightsError::Store { path: path.display().to_string(), message: format!("missing tensors {missing:?}") });
-    }
-    Ok(module)
+    complete(load_growing(module, path)?, &path.display().to_string())
 }
 
 /// [`load`] from the bytes of such a file (fetched by a browser, say); `name` names it in errors.
-pub fn load_bytes<M: Module>(mut module: M, bytes: Vec<u8>, name: &str) -> Result<M, WeightsError> {
-    let mut store = SafetensorsStore::from_bytes(Some(bytes)).with_from_adapter(HalfPrecisionAdapter::new());
-    let result = module.load_from(&mut store).map_err(|e| WeightsError::Store { path: name.to_owned(), message: e.to_string() })?;
-    if !result.errors.is_empty() || !result.missing.is_empty() {
-        return Err(WeightsError::Store { path: name.to_owned(), message: format!("errors {:?}, missing tensors {:?}", result.errors, result.missing) });
-    }
-    Ok(module)
+pub fn load_bytes<M: Module>(module: M, bytes: Vec<u8>, name: &str) -> Result<M, WeightsError> {
+    complete(load_store(module, SafetensorsStore::from_bytes(Some(bytes)), name)?, name)
 }
 
 /// Like [`load`], for a module that has grown since `path` was written: tensors the file lacks
 /// keep `module`'s initial values (a new path that starts at zero, say), and their names are
 /// returned. A tensor of the wrong shape is still an error.
-pub fn load_growing<M: Module>(mut module: M, path: &Path) -> Result<(M, Vec<String>), WeightsError> {
+pub fn load_growing<M: Module>(module: M, path: &Path) -> Result<(M, Vec<String>), WeightsError> {
     if !path.exists() {
         return Err(WeightsError::Missing { path: path.display().to_string() });
     }
-    let mut store = SafetensorsStore::from_file(path).with_from_adapter(HalfPrecisionAdapter::new()).allow_partial(true);
-    let result = module.load_from(&mut store).map_err(|e| WeightsError::Store { path: path.display().to_string(), message: e.to_string() })?;
+    load_store(module, SafetensorsStore::from_file(path), &path.display().to_string())
+}
+
+/// `store`'s half-precision tensors into `module`; the names of those it lacks.
+fn load_store<M: Module>(mut module: M, store: SafetensorsStore, name: &str) -> Result<(M, Vec<String>), WeightsError> {
+    let mut store = store.with_from_adapter(HalfPrecisionAdapter::new()).allow_partial(true);
+    let result = module.load_from(&mut store).map_err(|e| WeightsError::Store { path: name.to_owned(), message: e.to_string() })?;
     if !result.errors.is_empty() {
-        return Err(WeightsError::Store { path: path.display().to_string(), message: format!("errors {:?}", result.errors) });
+        return Err(WeightsError::Store { path: name.to_owned(), message: format!("errors {:?}", result.errors) });
     }
     Ok((module, result.missing.iter().map(|(p, _)| p.clone()).collect()))
+}
+
+/// The module, when no tensor was missing.
+fn complete<M>((module, missing): (M, Vec<String>), name: &str) -> Result<M, WeightsError> {
+    if !missing.is_empty() {
+        return Err(WeightsError::Store { path: name.to_owned(), message: format!("missing tensors {missing:?}") });
+    }
+    Ok(module)
 }
 
 #[cfg(test)]

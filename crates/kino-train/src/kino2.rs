@@ -345,9 +345,10 @@ impl Task for Kino2Task {
         let errors = denoise::velocity_errors(model, &x0, &noise, t.clone(), &slots, self.config.loss_floor)?;
         let [_, _, f, h, w] = x0.video.dims();
         let inside = object_pixels(clips, [f, h, w], device);
-        let contrast = match self.config.kind_contrast > 0.0 {
-            true => kind_hinge(model, &x0, &noise, &t, &asked, &errors.video, &inside, self.config.kind_margin, self.config.loss_floor)?,
-            false => None,
+        let contrast = if self.config.kind_contrast > 0.0 {
+            kind_hinge(model, &x0, &noise, &t, &asked, &errors.video, &inside, self.config.kind_margin, self.config.loss_floor)?
+        } else {
+            None
         };
         let weights = flow::marked_weights(inside, self.config.object_weight);
         let loss = flow::FlowLoss::of(errors, self.config.audio_weight, Some(weights));
@@ -382,22 +383,28 @@ impl Task for Kino2Task {
             let all = flow::FlowLoss::of(errors, self.config.audio_weight, None).loss.into_scalar::<f32>();
             Ok([f64::from(all), objects])
         };
+        // Under the asked slots at every time read below, once: the loss and the kind gain
+        // read the first three times, the colour gain the last three.
+        let times = [0.25, 0.5, 0.75, 0.95];
+        let mut asked_at = [[0.0; 2]; 4];
+        for (l, t) in asked_at.iter_mut().zip(times) {
+            *l = loss_at(t, &asked)?;
+        }
         let (mut loss, mut unasked) = ([0.0; 2], [0.0; 2]);
-        for t in [0.25, 0.5, 0.75] {
-            for (sum, slots) in [(&mut loss, &asked), (&mut unasked, &nothing)] {
-                let l = loss_at(t, slots)?;
+        for (l, t) in asked_at.iter().zip(times).take(3) {
+            for (sum, l) in [(&mut loss, *l), (&mut unasked, loss_at(t, &nothing)?)] {
                 sum[0] += l[0] / 3.0;
                 sum[1] += l[1] / 3.0;
             }
         }
         let mut colour_gain = 0.0;
-        for t in [0.5, 0.75, 0.95] {
-            colour_gain += (loss_at(t, &miscoloured)?[1] - loss_at(t, &asked)?[1]) / 3.0;
+        for (l, t) in asked_at.iter().zip(times).skip(1) {
+            colour_gain += (loss_at(t, &miscoloured)?[1] - l[1]) / 3.0;
         }
         // A shape is decided later than a colour: the kind gain is read at the middle times.
         let mut kind_gain = [0.0; 3];
-        for (gain, t) in kind_gain.iter_mut().zip([0.25, 0.5, 0.75]) {
-            *gain = loss_at(t, &reshaped)?[1] - loss_at(t, &asked)?[1];
+        for ((gain, l), t) in kind_gain.iter_mut().zip(&asked_at).zip(times) {
+            *gain = loss_at(t, &reshaped)?[1] - l[1];
         }
         write_samples(model, clips, &x0, device, &out.join(format!("samples-{step:06}.png")))?;
         let [kept, taken] = binding_probe(model, clips, &x0, self.palette(), device)?;
@@ -497,6 +504,16 @@ mod tests {
 
     use super::*;
 
+    /// `b` random clips (silent) of the tiny generator's size.
+    fn tiny_clips(b: usize, device: &Device) -> JointLatents {
+        let [c, f, h, w] = Kino2Config::tiny().video;
+        let [ac, af] = Kino2Config::tiny().audio_latent;
+        JointLatents {
+            video: Tensor::random([b, c, f, h, w], burn::tensor::Distribution::Uniform(-1.0, 1.0), device),
+            audio: Tensor::zeros([b, ac, af], device),
+        }
+    }
+
     #[test]
     fn dropout_drops_each_attribute_near_its_rate() {
         let slots = ClipSlots {
@@ -522,7 +539,7 @@ mod tests {
     fn rekinded_gives_every_lone_shape_another_kind_and_leaves_the_rest() {
         let unnamed = ObjectSlot { kind: None, ..ObjectSlot::new(ObjectKind::Ball, Colour::Blue) };
         let slots = ClipSlots {
-            objects: vec![ObjectSlot::new(ObjectKind::RubberDuck, Colour::Red), ObjectSlot::new(ObjectKind::Avatar, Colour::Green), unnamed.clone()],
+            objects: vec![ObjectSlot::new(ObjectKind::RubberDuck, Colour::Red), ObjectSlot::new(ObjectKind::Avatar, Colour::Green), unnamed],
             ..ClipSlots::default()
         };
         let changed = rekinded(&slots);
@@ -543,16 +560,13 @@ mod tests {
         // Its output layers start at zero: the same prediction whatever the slots say.
         let model = Kino2Config::tiny().init(&device);
         let [_, f, h, w] = Kino2Config::tiny().video;
-        let x0 = JointLatents {
-            video: Tensor::random([4, 3, f, h, w], burn::tensor::Distribution::Uniform(-1.0, 1.0), &device),
-            audio: Tensor::zeros([4, 4, 8], &device),
-        };
+        let x0 = tiny_clips(4, &device);
         let noise = x0.noise_like();
         let ball = ObjectSlot::new(ObjectKind::Ball, Colour::Red);
         let asked = [
-            ClipSlots { objects: vec![ball.clone()], ..ClipSlots::default() },
-            ClipSlots { objects: vec![ObjectSlot { kind: None, ..ball.clone() }], ..ClipSlots::default() },
-            ClipSlots { objects: vec![ball.clone()], ..ClipSlots::default() },
+            ClipSlots { objects: vec![ball], ..ClipSlots::default() },
+            ClipSlots { objects: vec![ObjectSlot { kind: None, ..ball }], ..ClipSlots::default() },
+            ClipSlots { objects: vec![ball], ..ClipSlots::default() },
             ClipSlots { objects: vec![ball], ..ClipSlots::default() },
         ];
         let inside = Tensor::<5>::ones([4, 1, f, h, w], &device);
@@ -583,10 +597,7 @@ mod tests {
         let device = Device::flex();
         let model = Kino2Config::tiny().init(&device);
         let [_, f, h, w] = Kino2Config::tiny().video;
-        let x0 = JointLatents {
-            video: Tensor::random([2, 3, f, h, w], burn::tensor::Distribution::Uniform(-1.0, 1.0), &device),
-            audio: Tensor::zeros([2, 4, 8], &device),
-        };
+        let x0 = tiny_clips(2, &device);
         let slots = SlotTensors::new(
             &[ClipSlots { objects: vec![ObjectSlot::new(ObjectKind::Cube, Colour::Green)], ..ClipSlots::default() }, ClipSlots::default()],
             &device,
