@@ -4,24 +4,32 @@
 //
 // Messages in:  {type: 'load', manifest: URL}       a model's preview manifest (its files and
 //                                                    their sha256)
-//               {type: 'generate', id, slots, seed, steps}
+//               {type: 'generate', id, slots, seed, steps?}  slots: JSON of the reader's ClipSlots;
+//                                                    steps: the manifest's when absent
 // Messages out: {type: 'loading', fraction}         bytes of the files so far
 //               {type: 'loaded', model, seconds, cached}
 //               {type: 'progress', id, fraction}
-//               {type: 'clip', id, width, height, fps, frames, rgba, audio, sampleRate, seconds}
+//               {type: 'clip', id, seed, steps, width, height, fps, frames, rgba, audio, sampleRate,
+//                seconds}
 //               {type: 'error', id, message}
 
 import init, { PreviewEngine } from './preview/kino_preview.js';
 
 const CACHE = 'kino-preview-weights';
 let engine = null;
+let previewSteps = 4;
+// The engine's loading, which every clip asked for meanwhile waits on (and fails with).
+let loading = null;
 
 self.onmessage = async (event) => {
   const message = event.data;
   try {
     if (message.type === 'load') {
-      await load(message.manifest);
+      loading = load(message.manifest);
+      await loading;
     } else if (message.type === 'generate') {
+      if (!loading) throw new Error('the preview engine was not asked to load a model');
+      await loading;
       generate(message);
     }
   } catch (error) {
@@ -32,19 +40,21 @@ self.onmessage = async (event) => {
 async function load(manifestUrl) {
   const started = performance.now();
   await init({ module_or_path: new URL('./preview/kino_preview_bg.wasm', import.meta.url) });
-  const manifest = await (await fetch(manifestUrl)).json();
+  const base = new URL(manifestUrl, self.location.href);
+  const manifest = await (await fetch(base)).json();
   if (!manifest.files) throw new Error(manifest.error?.message ?? `no preview manifest at ${manifestUrl}`);
   const total = manifest.files.reduce((sum, f) => sum + f.size, 0);
   let done = 0;
   let cached = true;
   const bytes = [];
   for (const file of manifest.files) {
-    const { data, fromCache } = await fetchChecked(new URL(file.url, manifestUrl), file.sha256);
+    const { data, fromCache } = await fetchChecked(new URL(file.url, base), file.sha256);
     cached &&= fromCache;
     bytes.push(data);
     done += file.size;
     self.postMessage({ type: 'loading', fraction: total ? done / total : 1 });
   }
+  previewSteps = manifest.steps;
   engine = new PreviewEngine(manifest.config, manifest.files.map((f) => f.name), bytes);
   self.postMessage({ type: 'loaded', model: engine.model, seconds: (performance.now() - started) / 1000, cached });
 }
@@ -75,16 +85,17 @@ async function hex(data) {
   return Array.from(digest, (b) => b.toString(16).padStart(2, '0')).join('');
 }
 
-function generate({ id, slots, seed, steps }) {
-  if (!engine) throw new Error('the preview engine is not loaded yet');
+function generate({ id, slots, seed, steps = previewSteps }) {
   const started = performance.now();
-  const clip = engine.generate(JSON.stringify(slots), BigInt(seed), steps, (fraction) => self.postMessage({ type: 'progress', id, fraction }));
+  const clip = engine.generate(slots, BigInt(seed), steps, (fraction) => self.postMessage({ type: 'progress', id, fraction }));
   const rgba = clip.rgba();
   const audio = clip.audio();
   self.postMessage(
     {
       type: 'clip',
       id,
+      seed,
+      steps,
       width: clip.width,
       height: clip.height,
       fps: clip.fps,

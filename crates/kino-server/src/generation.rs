@@ -202,8 +202,9 @@ impl GenerateHandler {
         let source = self.source_latents(&video).await?;
         let prompt = video.prompt.clone();
         let slots = video.slots();
-        let seed = watermark as u64;
-        let steps = spec.steps as usize;
+        // A kept preview is made again from its own seed and steps.
+        let seed = video.seed.map_or(watermark as u64, |seed| seed as u64);
+        let steps = video.steps.map_or(spec.steps as usize, |steps| steps as usize);
         let kind = video.kind();
         let seconds: f32 = video.seconds.parse().map_err(|_| permanent(format!("the video's length `{}` is not a number of seconds", video.seconds)))?;
         let run = tokio::task::spawn_blocking(move || -> Result<Generated, PipelineError> {

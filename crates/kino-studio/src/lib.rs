@@ -1,13 +1,15 @@
 //! Kino's studio: the web app people use, compiled to wasm.
 //!
 //! `pages/` holds one component per route, `components/` the reusable pieces, `api/` is the
-//! only place that calls the server and `gpu/` the only place that touches WebGPU.
+//! only place that calls the server, `gpu/` the only place that touches WebGPU and `preview/`
+//! the only place that talks to the preview engine's Web Worker.
 
 pub mod api;
 pub mod app;
 pub mod components;
 pub mod gpu;
 pub mod pages;
+pub mod preview;
 pub mod session;
 
 /// Entry point called by the generated JS glue once the module is loaded.

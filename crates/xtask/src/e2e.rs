@@ -1,6 +1,7 @@
 //! The browser end-to-end tests: a real `kino serve` on a free loopback port with a fresh
 //! database, and the Node test files in tests/e2e driving headless Chromium against it.
 
+use std::ffi::OsString;
 use std::io::{BufRead, BufReader};
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
@@ -12,38 +13,59 @@ use anyhow::{Context, bail};
 use crate::project::{self, run_checked};
 use crate::{studio, tools};
 
-/// Installs and builds what the tests need, then runs them.
-pub fn run() -> anyhow::Result<()> {
+/// Installs and builds what the tests need, then runs them (only the `names` given, if any).
+pub fn run(names: &[String]) -> anyhow::Result<()> {
     tools::install_all()?;
     let studio_dir = studio::build()?;
-    run_tests(&studio_dir)
+    run_tests(&studio_dir, names)
 }
 
-/// Builds the server, starts it and runs every `*.test.mjs` in tests/e2e.
-pub fn run_tests(studio_dir: &Path) -> anyhow::Result<()> {
+/// Runs every `*.test.mjs` in tests/e2e against a fresh server, or only `NAME.test.mjs` for
+/// each of `names`.
+pub fn run_tests(studio_dir: &Path, names: &[String]) -> anyhow::Result<()> {
+    let dir = tools::e2e_dir();
+    let mut files: Vec<_> = std::fs::read_dir(&dir)?
+        .filter_map(|entry| entry.ok().map(|e| e.path()))
+        .filter(|path| {
+            let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+            name.strip_suffix(".test.mjs").is_some_and(|stem| names.is_empty() || names.iter().any(|n| n == stem))
+        })
+        .collect();
+    files.sort();
+    if files.len() < names.len().max(1) {
+        bail!(
+            "tests/e2e has {} of the {} test files asked for ({})",
+            files.len(),
+            names.len().max(1),
+            if names.is_empty() { "*".to_owned() } else { names.join(", ") }
+        );
+    }
+    let mut args: Vec<OsString> = vec!["--test".into(), "--test-concurrency=1".into()];
+    args.extend(files.into_iter().map(OsString::from));
+    let artifacts = project::target_dir().join("e2e");
+    with_server(studio_dir, &args)?;
+    eprintln!("xtask: screenshots in {}", artifacts.display());
+    Ok(())
+}
+
+/// Builds the server, starts it on fresh data and runs `node ARGS` in tests/e2e against it
+/// (`KINO_URL`; `KINO_BIN` and `KINO_DATA` to act as its operator; `KINO_STUDIO`, the built
+/// studio).
+pub fn with_server(studio_dir: &Path, node_args: &[OsString]) -> anyhow::Result<()> {
     run_checked(project::cargo().args(["build", "--package", "kino-server", "--bin", "kino"]))?;
     let scratch = project::scratch_dir("e2e")?;
     let data = scratch.join("data");
     let server = Server::start(&data, studio_dir)?;
-
-    let dir = tools::e2e_dir();
-    let mut files: Vec<_> =
-        std::fs::read_dir(&dir)?.filter_map(|entry| entry.ok().map(|e| e.path())).filter(|path| path.to_string_lossy().ends_with(".test.mjs")).collect();
-    files.sort();
-    if files.is_empty() {
-        bail!("no *.test.mjs files in {}", dir.display());
-    }
     let artifacts = project::target_dir().join("e2e");
     std::fs::create_dir_all(&artifacts)?;
     let result = run_checked(
         Command::new("node")
-            .arg("--test")
-            .arg("--test-concurrency=1")
-            .args(&files)
-            .current_dir(&dir)
+            .args(node_args)
+            .current_dir(tools::e2e_dir())
             .env("KINO_URL", &server.url)
             .env("KINO_E2E_ARTIFACTS", &artifacts)
             .env("KINO_CHROMIUM", tools::CHROMIUM)
+            .env("KINO_STUDIO", studio_dir)
             // The tests act as an operator too (`kino admin` on the same data).
             .env("KINO_BIN", kino_binary())
             .env("KINO_DATA", &data),
@@ -51,7 +73,6 @@ pub fn run_tests(studio_dir: &Path) -> anyhow::Result<()> {
     drop(server);
     if result.is_ok() {
         let _ = std::fs::remove_dir_all(&scratch);
-        eprintln!("xtask: screenshots in {}", artifacts.display());
     }
     result
 }

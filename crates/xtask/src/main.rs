@@ -15,7 +15,7 @@ cargo xtask <task> [args]
 Tasks:
   run [-- SERVE-ARGS]   build the studio and start `kino serve` (SQLite and files in ./data)
   test                  every Rust test, then the studio and the browser end-to-end tests
-  e2e                   only the browser end-to-end tests (builds what they need)
+  e2e [NAME...]         only the browser end-to-end tests, or only tests/e2e/NAME.test.mjs (builds what they need)
   studio                only build the studio into target/studio
   bench [NAME]          run the benchmarks and print their tables
   fetch-models          download the pretrained weights (MiniLM) into models/, sha256-checked
@@ -34,7 +34,7 @@ fn main() -> std::process::ExitCode {
     let result = match task {
         "run" => run::run(rest),
         "test" => test::run(),
-        "e2e" => e2e::run(),
+        "e2e" => e2e::run(rest),
         "studio" => studio::build().map(|_| ()),
         "bench" => bench::run(rest),
         "fetch-models" => models::fetch_all(),

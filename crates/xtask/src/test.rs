@@ -23,7 +23,7 @@ pub fn run() -> anyhow::Result<()> {
     )?;
     postgres_suite(&s3_server)?;
     let studio_dir = studio::build()?;
-    e2e::run_tests(&studio_dir)?;
+    e2e::run_tests(&studio_dir, &[])?;
     eprintln!("xtask: all tests passed in {:.1} min", started.elapsed().as_secs_f64() / 60.0);
     Ok(())
 }

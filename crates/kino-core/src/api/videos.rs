@@ -24,6 +24,14 @@ pub struct CreateVideo {
     /// reader finds in the prompt (a person's correction of "Kino understood ...").
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub slots: Option<ClipSlots>,
+    /// Kino's extension: the seed to sample with, so a take can be made again (the studio's
+    /// "Keep" sends its preview's); the server draws one when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub seed: Option<u32>,
+    /// Kino's extension: sampling steps, from 1 to the model's own (a preview's are fewer); the
+    /// model's own when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub steps: Option<u32>,
 }
 
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
@@ -68,6 +76,11 @@ pub struct Video {
     /// slots the person gave instead); absent for kino-1 videos.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub understood: Option<ClipSlots>,
+    /// Kino's extension: the seed and steps asked for, when the request gave them.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub seed: Option<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub steps: Option<u32>,
 }
 
 /// `POST /api/v1/understand`: what a model would understand of a prompt, before anything is

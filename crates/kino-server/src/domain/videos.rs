@@ -86,6 +86,19 @@ struct Order {
     source_id: Option<String>,
     /// kino-2's slots for the prompt.
     understood: Option<ClipSlots>,
+    /// The seed and steps asked for (a kept preview's).
+    seed: Option<u32>,
+    steps: Option<u32>,
+}
+
+/// Checks the sampling steps asked for: from 1 to the model's own.
+pub fn check_steps(model: &ModelSpec, steps: Option<u32>) -> Result<Option<u32>, AppError> {
+    match steps {
+        Some(asked) if asked == 0 || asked > model.steps => {
+            Err(AppError::invalid("unsupported_value", format!("{} samples in 1 to {} steps; {asked} was asked", model.id, model.steps), Some("steps")))
+        }
+        _ => Ok(steps),
+    }
 }
 
 fn parse_prompt(raw: &str) -> Result<Prompt, AppError> {
@@ -109,6 +122,8 @@ fn derived_order(config: &Config, user: &UserRow, prompt: &str, source: &Source<
         seconds: source.seconds.map(str::to_owned),
         size: Some(source.video.size.clone()),
         slots: None,
+        seed: None,
+        steps: None,
     };
     let (model, added, size) = choose_model(config, user, &request)?;
     let seconds = match source.kind {
@@ -125,7 +140,7 @@ fn derived_order(config: &Config, user: &UserRow, prompt: &str, source: &Source<
         }
         _ => source.video.seconds.clone(),
     };
-    Ok(Order { model, prompt, seconds, size, kind: source.kind, source_id: Some(source.video.id.clone()), understood: None })
+    Ok(Order { model, prompt, seconds, size, kind: source.kind, source_id: Some(source.video.id.clone()), understood: None, seed: None, steps: None })
 }
 
 /// Longest clip extensions may build.
@@ -143,7 +158,9 @@ pub async fn create(
 ) -> Result<(VideoRow, bool), AppError> {
     let prompt = parse_prompt(&request.prompt)?;
     let (model, seconds, size) = choose_model(config, user, &request)?;
-    enqueue(db, config, user, Order { model, prompt, seconds, size, kind: Kind::Generate, source_id: None, understood }, idempotency_key).await
+    let steps = check_steps(model, request.steps)?;
+    let order = Order { model, prompt, seconds, size, kind: Kind::Generate, source_id: None, understood, seed: request.seed, steps };
+    enqueue(db, config, user, order, idempotency_key).await
 }
 
 /// Queues a remix, edit or extension of `source` under `prompt`.
@@ -210,6 +227,8 @@ async fn enqueue(db: &Db, config: &Config, user: &UserRow, order: Order, idempot
             watermark_id: ids::random_i63(),
             created_at: now,
             understood: order.understood.as_ref(),
+            seed: order.seed,
+            steps: order.steps,
         },
     )
     .await?;

@@ -79,7 +79,7 @@ pub const MAX_REFERENCE_BYTES: usize = 64 * 1024 * 1024;
 /// The fields of a multipart create request, and the reference file if one was sent.
 async fn read_form(mut form: Multipart) -> Result<(CreateVideo, Option<Bytes>), AppError> {
     let bad = |e: axum::extract::multipart::MultipartError| AppError::invalid("invalid_form", e.body_text(), None);
-    let mut request = CreateVideo { prompt: String::new(), model: None, seconds: None, size: None, slots: None };
+    let mut request = CreateVideo { prompt: String::new(), model: None, seconds: None, size: None, slots: None, seed: None, steps: None };
     let (mut prompt, mut reference) = (None, None);
     while let Some(field) = form.next_field().await.map_err(bad)? {
         let name = field.name().unwrap_or_default().to_owned();

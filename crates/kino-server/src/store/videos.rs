@@ -27,10 +27,14 @@ pub struct VideoRow {
     pub job_completed_at: Option<i64>,
     /// kino-2's slots for the prompt (JSON of [`ClipSlots`]); `None` for kino-1 videos.
     pub understood: Option<String>,
+    /// The seed and sampling steps the request asked for (a kept preview's); `None`: the
+    /// watermark id and the model's own steps.
+    pub seed: Option<i64>,
+    pub steps: Option<i64>,
 }
 
 const SELECT: &str = "SELECT v.id, v.owner_id, v.job_id, v.model, v.prompt, v.seconds, v.size, v.remixed_from_video_id,
-                             v.visibility, v.published_at, v.created_at, v.kind, v.understood,
+                             v.visibility, v.published_at, v.created_at, v.kind, v.understood, v.seed, v.steps,
                              j.state AS job_state, j.progress AS job_progress, j.error AS job_error,
                              j.completed_at AS job_completed_at
                       FROM videos v JOIN jobs j ON j.id = v.job_id";
@@ -70,6 +74,8 @@ impl VideoRow {
             error,
             remixed_from_video_id: self.remixed_from_video_id.clone(),
             understood: self.slots(),
+            seed: self.seed.and_then(|s| u32::try_from(s).ok()),
+            steps: self.steps.and_then(|s| u32::try_from(s).ok()),
         }
     }
 
@@ -133,12 +139,14 @@ pub struct NewVideo<'a> {
     pub created_at: i64,
     /// kino-2's slots for the prompt.
     pub understood: Option<&'a ClipSlots>,
+    pub seed: Option<u32>,
+    pub steps: Option<u32>,
 }
 
 pub async fn insert(conn: &mut Conn, video: &NewVideo<'_>) -> Result<(), sqlx::Error> {
     sqlx::query(
-        "INSERT INTO videos (id, owner_id, job_id, model, prompt, seconds, size, remixed_from_video_id, watermark_id, created_at, kind, understood)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
+        "INSERT INTO videos (id, owner_id, job_id, model, prompt, seconds, size, remixed_from_video_id, watermark_id, created_at, kind, understood, seed, steps)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)",
     )
     .bind(video.id)
     .bind(video.owner_id)
@@ -152,6 +160,8 @@ pub async fn insert(conn: &mut Conn, video: &NewVideo<'_>) -> Result<(), sqlx::E
     .bind(video.created_at)
     .bind(video.kind.as_str())
     .bind(video.understood.map(|slots| serde_json::to_string(slots).unwrap_or_default()))
+    .bind(video.seed.map(i64::from))
+    .bind(video.steps.map(i64::from))
     .execute(conn)
     .await?;
     Ok(())
@@ -253,7 +263,7 @@ pub struct CardRow {
 
 /// `$1` is the viewer's id (`""` for visitors).
 const CARD_SELECT: &str = "SELECT v.id, v.owner_id, v.job_id, v.model, v.prompt, v.seconds, v.size, v.remixed_from_video_id,
-           v.visibility, v.published_at, v.created_at, v.kind, v.understood,
+           v.visibility, v.published_at, v.created_at, v.kind, v.understood, v.seed, v.steps,
            j.state AS job_state, j.progress AS job_progress, j.error AS job_error, j.completed_at AS job_completed_at,
            u.handle AS owner_handle,
            (SELECT COUNT(*) FROM likes l WHERE l.video_id = v.id) AS likes,

@@ -36,6 +36,11 @@ pub fn content_url(id: &str, variant: &str) -> String {
     format!("{}/videos/{id}/content?variant={variant}", super::API_ROOT)
 }
 
+/// Where the preview engine finds a model's files (`www/preview-worker.js` fetches it).
+pub fn preview_manifest_url(model: &str) -> String {
+    format!("{}/models/{model}/preview", super::API_ROOT)
+}
+
 /// Live updates of one video. Dropping it closes the connection.
 pub struct VideoEvents {
     source: web_sys::EventSource,

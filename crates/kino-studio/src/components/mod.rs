@@ -4,6 +4,8 @@ pub mod field;
 pub mod gpu_panel;
 pub mod header;
 pub mod invites_panel;
+pub mod preview_panel;
+pub mod preview_player;
 pub mod publish_control;
 pub mod server_status;
 pub mod signed_in;

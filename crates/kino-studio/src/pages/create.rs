@@ -13,6 +13,7 @@ use yew::prelude::*;
 use crate::api;
 use crate::api::videos::VideoEvents;
 use crate::components::field::FormError;
+use crate::components::preview_panel::{PreviewPanel, Take};
 use crate::components::signed_in::SignedIn;
 use crate::components::understood::Understood;
 use crate::components::video_status::VideoStatusView;
@@ -45,6 +46,8 @@ fn create(props: &CreateProps) -> Html {
     let events = use_mut_ref(|| None::<VideoEvents>);
     let error = use_state(|| None::<FormError>);
     let reading = use_state(|| Reading::None);
+    // The model picked, once the person changes it (before that, the server's default).
+    let picked = use_state(|| None::<String>);
     // Only the answer to the latest prompt is shown.
     let asked = use_mut_ref(|| Rc::new(Cell::new(0u64)));
     let (prompt, model) = (use_node_ref(), use_node_ref());
@@ -85,23 +88,28 @@ fn create(props: &CreateProps) -> Html {
         Callback::from(move |_: InputEvent| read_prompt.emit(()))
     };
     let onmodel = {
-        let read_prompt = read_prompt.clone();
-        Callback::from(move |_: Event| read_prompt.emit(()))
+        let (read_prompt, model, picked) = (read_prompt.clone(), model.clone(), picked.clone());
+        Callback::from(move |_: Event| {
+            picked.set(model.cast::<HtmlSelectElement>().map(|el| el.value()));
+            read_prompt.emit(())
+        })
     };
     let on_correct = {
         let reading = reading.clone();
         Callback::from(move |slots: ClipSlots| reading.set(Reading::Slots { slots, corrected: true }))
     };
-    let onsubmit = {
+    // Generate sends the prompt (and the slots only when corrected); Keep sends a preview's
+    // take: its seed, its steps and the exact slots it was made from, so the server makes that
+    // same clip.
+    let submit = {
         let (prompt, model, video, events, error, reading) = (prompt.clone(), model.clone(), video.clone(), events.clone(), error.clone(), reading.clone());
-        Callback::from(move |event: SubmitEvent| {
-            event.prevent_default();
+        Callback::from(move |take: Option<Take>| {
             let text = prompt.cast::<HtmlTextAreaElement>().map(|el| el.value()).unwrap_or_default();
             if let Err(problem) = Prompt::parse(&text) {
                 return error.set(Some(FormError::at("prompt", problem)));
             }
             let slots = match &*reading {
-                Reading::Slots { slots, corrected: true } => Some(slots.clone()),
+                Reading::Slots { slots, corrected } if *corrected || take.is_some() => Some(slots.clone()),
                 _ => None,
             };
             let request = CreateVideo {
@@ -110,6 +118,8 @@ fn create(props: &CreateProps) -> Html {
                 seconds: None,
                 size: None,
                 slots,
+                seed: take.map(|t| t.seed),
+                steps: take.map(|t| t.steps),
             };
             error.set(None);
             let (video, events, error) = (video.clone(), events.clone(), error.clone());
@@ -129,6 +139,14 @@ fn create(props: &CreateProps) -> Html {
             });
         })
     };
+    let onsubmit = {
+        let submit = submit.clone();
+        Callback::from(move |event: SubmitEvent| {
+            event.prevent_default();
+            submit.emit(None)
+        })
+    };
+    let on_keep = submit.reform(Some);
     let choices = match &*models {
         None => return html! { <p>{ "Loading…" }</p> },
         Some(Err(problem)) => return html! { <p class="error">{ problem.to_string() }</p> },
@@ -143,6 +161,13 @@ fn create(props: &CreateProps) -> Html {
         };
     }
     let is_pro = props.account.plan == kino_core::api::Plan::Pro;
+    let chosen = choices.iter().find(|m| (*picked).as_ref().map_or(m.default, |id| &m.id == id));
+    // kino-2's family runs in the browser too; kino-1 only on the server.
+    let previewable = chosen.filter(|m| m.version >= 2).map(|m| m.id.clone());
+    let understood = match &*reading {
+        Reading::Slots { slots, .. } => Some(slots.clone()),
+        _ => None,
+    };
     html! {
         <>
             <h1>{ "Create" }</h1>
@@ -169,9 +194,12 @@ fn create(props: &CreateProps) -> Html {
                     <p class="error" id="create-error">{ message }</p>
                 }
                 <button type="submit">{ "Generate" }</button>
+                if let Some(model) = previewable {
+                    <PreviewPanel {model} slots={understood} {on_keep} />
+                }
             </form>
             if let Some(video) = &*video {
-                <section class="card" id="create-result">
+                <section class="card" id="create-result" data-video-id={video.id.clone()}>
                     <p class="hint">{ &video.prompt }</p>
                     if let Some(slots) = &video.understood {
                         <p class="hint" id="create-result-understood">{ format!("Made from: {}", slots.describe()) }</p>
