@@ -27,8 +27,11 @@ pub struct Models {
     dir: PathBuf,
     loaded: Arc<Mutex<HashMap<&'static str, Arc<Pipeline>>>>,
     /// SHA-256 of weight files by path, with the size and time of change they were taken at.
-    hashes: Arc<Mutex<HashMap<PathBuf, (u64, std::time::SystemTime, String)>>>,
+    hashes: Arc<Mutex<HashMap<PathBuf, FileHash>>>,
 }
+
+/// A file's size, time of change and hex SHA-256.
+type FileHash = (u64, std::time::SystemTime, String);
 
 /// The files the browser's preview engine (kino-preview's `Engine::load`) loads: kino-2's
 /// generator, sound decoder and reader (the reader is part of the model's structure; the page

@@ -158,6 +158,8 @@ mod tests {
                 job_error: None,
                 job_completed_at: Some(10 * DAY),
                 understood: None,
+                seed: None,
+                steps: None,
             },
             owner_handle: owner.into(),
             likes: 0,
