@@ -181,6 +181,16 @@ pub fn heun_step(field: &(impl VelocityField + ?Sized), x: JointLatents, t: f64,
     Ok(x.add_scaled(&v1.lerp(0.5, &v2, 0.5), dt))
 }
 
+/// One re-noised step: the clean clip the velocity predicts, `x - t v`, taken to `t_next` with
+/// `fresh` noise in place of the noise it came from. Each step commits to one clean clip and
+/// the next draws anew around it, where the deterministic path follows the mean of all the
+/// clips it could still become (consistency models' multistep sampling; η = 1 in DDIM's terms).
+pub fn ancestral_step(field: &(impl VelocityField + ?Sized), x: JointLatents, t: f64, t_next: f64, fresh: &JointLatents) -> Result<JointLatents, ShapeError> {
+    let v = field.velocity(&x, t)?;
+    let clean = x.add_scaled(&v, -t);
+    Ok(clean.lerp(1.0 - t_next, fresh, t_next))
+}
+
 /// Which integrator [`sample`] uses.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Sampler {
@@ -188,6 +198,21 @@ pub enum Sampler {
     Euler,
     /// Two velocities per step (one on the last), second order.
     Heun,
+    /// One velocity per step, re-noised with fresh noise ([`ancestral_step`]).
+    Ancestral,
+}
+
+impl std::str::FromStr for Sampler {
+    type Err = String;
+
+    fn from_str(name: &str) -> Result<Sampler, String> {
+        match name {
+            "euler" => Ok(Sampler::Euler),
+            "heun" => Ok(Sampler::Heun),
+            "ancestral" => Ok(Sampler::Ancestral),
+            other => Err(format!("unknown sampler `{other}`; there are euler, heun and ancestral")),
+        }
+    }
 }
 
 /// The times of `steps` steps from `start` down to 0, shifted towards the noisy end by `shift`
@@ -214,6 +239,10 @@ pub fn sample(
         x = match sampler {
             Sampler::Euler => euler_step(field, x, pair[0], pair[1])?,
             Sampler::Heun => heun_step(field, x, pair[0], pair[1])?,
+            Sampler::Ancestral => {
+                let fresh = x.noise_like();
+                ancestral_step(field, x, pair[0], pair[1], &fresh)?
+            }
         };
         progress(i + 1);
     }

@@ -537,6 +537,8 @@ impl Pipeline {
             x = match request.sampler {
                 Sampler::Euler => flow::euler_step(field, x, pair[0], pair[1])?,
                 Sampler::Heun => flow::heun_step(field, x, pair[0], pair[1])?,
+                // Seeded, so a take is made again exactly.
+                Sampler::Ancestral => flow::ancestral_step(field, x, pair[0], pair[1], &self.noise(request.seed.wrapping_add(0xA4C0_0000 + i as u64)))?,
             };
             if let Some(k) = known {
                 x = k.pin(x, &pin_noise, pair[1]);

@@ -61,6 +61,9 @@ pub struct EvalArgs {
     /// Sampling steps (the model's default when not given).
     #[arg(long)]
     pub steps: Option<usize>,
+    /// The sampler: euler (the models' own), heun or ancestral (re-noised each step).
+    #[arg(long, default_value = "euler")]
+    pub sampler: kino_model::flow::Sampler,
     /// MiniLM folder (from `cargo xtask fetch-models`).
     #[arg(long)]
     pub text_model: Option<PathBuf>,
@@ -180,7 +183,7 @@ pub fn run(args: &EvalArgs) -> anyhow::Result<()> {
     let mut denoised = Vec::with_capacity(cases.len());
     for case in &cases {
         bar.set_message(case.prompts[0].chars().take(60).collect::<String>());
-        let request = Request { steps: args.steps, ..Request::new(case.prompts[0].clone(), case.index as u64) };
+        let request = Request { steps: args.steps, sampler: args.sampler, ..Request::new(case.prompts[0].clone(), case.index as u64) };
         let clip =
             if case.prompts.len() > 1 { pipeline.multi_shot(&case.prompts, &request, &mut |_| ())? } else { pipeline.generate(&request, &mut |_| ())? };
         anyhow::ensure!(clip.width == 64 && clip.height == 64, "the judge reads 64x64 clips; {} makes {}x{}", args.model.display(), clip.width, clip.height);
@@ -447,6 +450,7 @@ mod tests {
                 out: std::env::temp_dir().join("kino-eval-refused"),
                 prompts: 1,
                 steps: None,
+                sampler: kino_model::flow::Sampler::Euler,
                 text_model: None,
                 denoise_from: bad,
                 seeds: 2,

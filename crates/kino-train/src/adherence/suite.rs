@@ -192,7 +192,7 @@ pub fn run(args: &EvalArgs) -> anyhow::Result<()> {
         let mut rows = Vec::new();
         for (w, prompt) in [&case.canonical, &case.paraphrase].into_iter().enumerate() {
             read[w] = pipeline.understand(prompt).ok().flatten().is_some_and(|s| read_right(&s, case));
-            let request = Request { steps: args.steps, ..Request::new(prompt.clone(), case.seed) };
+            let request = Request { steps: args.steps, sampler: args.sampler, ..Request::new(prompt.clone(), case.seed) };
             let made = match pipeline.generate(&request, &mut |_| ()) {
                 Ok(made) => made,
                 // A prompt the reader found nothing in makes no clip: its colour is not there.
