@@ -59,10 +59,15 @@ test('Preview makes the clip in the browser, with sound, another take, and cache
     assert.notEqual(first.pictures[0], first.pictures[1]);
     await browser.screenshot('preview-first-take');
 
-    // Keep: the server makes this take (no pixels sent), with the marks and a signed manifest.
+    // Keep: the server makes this take (no pixels sent), with the marks and a signed manifest;
+    // the take shown, even after the prompt was edited.
+    await page.getByLabel('Describe your video').fill('a green rubber ball bounces twice on a wooden floor');
+    await page.locator('#create-understood-text').filter({ hasText: 'green' }).waitFor();
     await page.getByRole('button', { name: 'Keep this take' }).click();
     const result = page.locator('#create-result');
     await result.locator('[data-status="completed"] video.player').waitFor({ timeout: 5 * MINUTES });
+    assert.match(await result.locator('#create-result-understood').innerText(), /red rubber ball/);
+    assert.match(await result.innerText(), /a red rubber ball bounces twice on a wooden floor/);
     const keptId = await result.getAttribute('data-video-id');
     await browser.screenshot('preview-kept');
     const mp4 = await page.request.get(`${BASE_URL}/api/v1/videos/${keptId}/content`);

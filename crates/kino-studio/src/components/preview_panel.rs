@@ -15,16 +15,20 @@ use crate::preview::{EngineInfo, PreviewClip, PreviewEvent, PreviewWorker};
 pub struct PreviewPanelProps {
     /// A model with an in-browser preview (kino-2's family).
     pub model: String,
-    /// What the reader understood of the prompt, as corrected; `None` until it understood.
-    pub slots: Option<ClipSlots>,
+    /// The prompt and what the reader understood of it, as corrected; `None` until it
+    /// understood.
+    pub understood: Option<(String, ClipSlots)>,
     /// "Keep": the server makes the shown take (the same slots, seed and steps) as a signed
     /// video in the library.
     pub on_keep: Callback<Take>,
 }
 
-/// What makes a preview again: with the slots it was made from, the same frames and sound.
-#[derive(Debug, Clone, Copy, PartialEq)]
+/// What makes a preview again: the same frames and sound.
+#[derive(Debug, Clone, PartialEq)]
 pub struct Take {
+    /// The prompt and slots it was made from (the page's may have changed since).
+    pub prompt: String,
+    pub slots: ClipSlots,
     pub seed: u32,
     pub steps: u32,
 }
@@ -47,15 +51,18 @@ struct PreviewState {
     asked: u32,
     /// When it was asked for (the page's clock, ms).
     asked_at: f64,
+    /// The prompt and slots it was asked for.
+    asked_for: Option<(String, ClipSlots)>,
     stage: Stage,
     engine: Option<EngineInfo>,
-    clip: Option<Rc<PreviewClip>>,
+    /// The clip on screen and the take that makes it again.
+    shown: Option<(Rc<PreviewClip>, Take)>,
     /// Seconds from the click to the clip on screen.
     shown_after: f64,
 }
 
 enum PreviewAction {
-    Ask { id: u32, at: f64 },
+    Ask { id: u32, at: f64, understood: (String, ClipSlots) },
     Report { event: PreviewEvent, at: f64 },
 }
 
@@ -65,9 +72,10 @@ impl Reducible for PreviewState {
     fn reduce(self: Rc<Self>, action: PreviewAction) -> Rc<Self> {
         let mut next = (*self).clone();
         match action {
-            PreviewAction::Ask { id, at } => {
+            PreviewAction::Ask { id, at, understood } => {
                 next.asked = id;
                 next.asked_at = at;
+                next.asked_for = Some(understood);
                 next.stage = if next.engine.is_some() { Stage::Making(0.0) } else { Stage::Loading(0.0) };
             }
             PreviewAction::Report { event, at } => match event {
@@ -79,7 +87,10 @@ impl Reducible for PreviewState {
                 PreviewEvent::Progress { id, fraction } if id == next.asked => next.stage = Stage::Making(fraction),
                 PreviewEvent::Clip(clip) if clip.id == next.asked => {
                     next.shown_after = (at - next.asked_at) / 1000.0;
-                    next.clip = Some(clip);
+                    next.shown = next.asked_for.clone().map(|(prompt, slots)| {
+                        let take = Take { prompt, slots, seed: clip.seed, steps: clip.steps };
+                        (clip, take)
+                    });
                     next.stage = Stage::Ready;
                 }
                 PreviewEvent::Failed { id, message } if id.is_none_or(|id| id == next.asked) => next.stage = Stage::Failed(message),
@@ -101,15 +112,15 @@ pub fn preview_panel(props: &PreviewPanelProps) -> Html {
     let worker = use_mut_ref(|| None::<(String, PreviewWorker)>);
     let next_id = use_mut_ref(|| 0u32);
     let ask = {
-        let (model, slots, state, worker, next_id) = (props.model.clone(), props.slots.clone(), state.clone(), worker.clone(), next_id.clone());
+        let (model, understood, state, worker, next_id) = (props.model.clone(), props.understood.clone(), state.clone(), worker.clone(), next_id.clone());
         Callback::from(move |_: MouseEvent| {
-            let Some(slots) = &slots else { return };
+            let Some(understood) = &understood else { return };
             let id = {
                 let mut counter = next_id.borrow_mut();
                 *counter += 1;
                 *counter
             };
-            state.dispatch(PreviewAction::Ask { id, at: now() });
+            state.dispatch(PreviewAction::Ask { id, at: now(), understood: understood.clone() });
             let mut held = worker.borrow_mut();
             if held.as_ref().is_none_or(|(loaded, _)| loaded != &model) {
                 let dispatcher = state.dispatcher();
@@ -123,27 +134,27 @@ pub fn preview_panel(props: &PreviewPanelProps) -> Html {
             // A fresh seed each time: "Preview" again is "another take".
             let seed = (js_sys::Math::random() * 1e9) as u32;
             if let Some((_, running)) = held.as_ref()
-                && let Err(message) = running.generate(id, slots, seed)
+                && let Err(message) = running.generate(id, &understood.1, seed)
             {
                 fail(&state, id, message);
             }
         })
     };
     let keep = {
-        let (on_keep, clip) = (props.on_keep.clone(), state.clip.clone());
+        let (on_keep, shown) = (props.on_keep.clone(), state.shown.clone());
         Callback::from(move |_: MouseEvent| {
-            if let Some(clip) = &clip {
-                on_keep.emit(Take { seed: clip.seed, steps: clip.steps })
+            if let Some((_, take)) = &shown {
+                on_keep.emit(take.clone())
             }
         })
     };
     let busy = matches!(state.stage, Stage::Loading(_) | Stage::Making(_));
-    let label = if state.clip.is_some() { "Preview another take" } else { "Preview" };
+    let label = if state.shown.is_some() { "Preview another take" } else { "Preview" };
     html! {
         <section class="preview" id="create-preview-panel" aria-live="polite">
-            <button type="button" id="create-preview" class="secondary" onclick={ask} disabled={busy || props.slots.is_none()}>{ label }</button>
+            <button type="button" id="create-preview" class="secondary" onclick={ask} disabled={busy || props.understood.is_none()}>{ label }</button>
             { status(&state, &props.model) }
-            if let Some(clip) = &state.clip {
+            if let Some((clip, _)) = &state.shown {
                 <PreviewPlayer clip={clip.clone()} />
                 <button type="button" id="keep-preview" onclick={keep}>{ "Keep this take" }</button>
                 <p class="hint">{ "Keep asks the server to make this same take (its seed and steps; your browser sends no pixels) as a video in your library, with Kino's watermarks and a signed C2PA manifest." }</p>

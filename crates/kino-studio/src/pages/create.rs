@@ -23,8 +23,8 @@ use crate::components::video_status::VideoStatusView;
 enum Reading {
     /// Nothing asked yet, or a model that reads no slots.
     None,
-    /// The slots, and whether the person corrected them.
-    Slots { slots: ClipSlots, corrected: bool },
+    /// The slots, the prompt they were read from, and whether the person corrected them.
+    Slots { prompt: String, slots: ClipSlots, corrected: bool },
     /// The reader found nothing it can draw (its message).
     NotUnderstood(String),
 }
@@ -68,13 +68,13 @@ fn create(props: &CreateProps) -> Html {
             }
             let reading = reading.clone();
             wasm_bindgen_futures::spawn_local(async move {
-                let answer = api::videos::understand(&UnderstandPrompt { prompt: text, model: chosen }).await;
+                let answer = api::videos::understand(&UnderstandPrompt { prompt: text.clone(), model: chosen }).await;
                 if counter.get() != ticket {
                     return;
                 }
                 reading.set(match answer {
                     Ok(understanding) => match (understanding.slots, understanding.problem) {
-                        (Some(slots), _) => Reading::Slots { slots, corrected: false },
+                        (Some(slots), _) => Reading::Slots { prompt: text, slots, corrected: false },
                         (None, Some(problem)) => Reading::NotUnderstood(problem),
                         (None, None) => Reading::None,
                     },
@@ -96,30 +96,40 @@ fn create(props: &CreateProps) -> Html {
     };
     let on_correct = {
         let reading = reading.clone();
-        Callback::from(move |slots: ClipSlots| reading.set(Reading::Slots { slots, corrected: true }))
+        Callback::from(move |slots: ClipSlots| {
+            if let Reading::Slots { prompt, .. } = &*reading {
+                reading.set(Reading::Slots { prompt: prompt.clone(), slots, corrected: true })
+            }
+        })
     };
     // Generate sends the prompt (and the slots only when corrected); Keep sends a preview's
-    // take: its seed, its steps and the exact slots it was made from, so the server makes that
-    // same clip.
+    // take: the prompt and slots it was made from, its seed and its steps, so the server makes
+    // that same clip even if the prompt was edited since.
     let submit = {
         let (prompt, model, video, events, error, reading) = (prompt.clone(), model.clone(), video.clone(), events.clone(), error.clone(), reading.clone());
         Callback::from(move |take: Option<Take>| {
-            let text = prompt.cast::<HtmlTextAreaElement>().map(|el| el.value()).unwrap_or_default();
+            let (text, slots, seed, steps) = match (take, &*reading) {
+                (Some(take), _) => (take.prompt, Some(take.slots), Some(take.seed), Some(take.steps)),
+                (None, reading) => {
+                    let text = prompt.cast::<HtmlTextAreaElement>().map(|el| el.value()).unwrap_or_default();
+                    let corrected = match reading {
+                        Reading::Slots { slots, corrected: true, .. } => Some(slots.clone()),
+                        _ => None,
+                    };
+                    (text, corrected, None, None)
+                }
+            };
             if let Err(problem) = Prompt::parse(&text) {
                 return error.set(Some(FormError::at("prompt", problem)));
             }
-            let slots = match &*reading {
-                Reading::Slots { slots, corrected } if *corrected || take.is_some() => Some(slots.clone()),
-                _ => None,
-            };
             let request = CreateVideo {
                 prompt: text,
                 model: model.cast::<HtmlSelectElement>().map(|el| el.value()).filter(|m| !m.is_empty()),
                 seconds: None,
                 size: None,
                 slots,
-                seed: take.map(|t| t.seed),
-                steps: take.map(|t| t.steps),
+                seed,
+                steps,
             };
             error.set(None);
             let (video, events, error) = (video.clone(), events.clone(), error.clone());
@@ -165,7 +175,7 @@ fn create(props: &CreateProps) -> Html {
     // kino-2's family runs in the browser too; kino-1 only on the server.
     let previewable = chosen.filter(|m| m.version >= 2).map(|m| m.id.clone());
     let understood = match &*reading {
-        Reading::Slots { slots, .. } => Some(slots.clone()),
+        Reading::Slots { prompt, slots, .. } => Some((prompt.clone(), slots.clone())),
         _ => None,
     };
     html! {
@@ -178,7 +188,7 @@ fn create(props: &CreateProps) -> Html {
                     <p class="field-error error" id="create-prompt-error">{ message }</p>
                 }
                 { match &*reading {
-                    Reading::Slots { slots, corrected } => html! { <Understood slots={slots.clone()} corrected={*corrected} {on_correct} /> },
+                    Reading::Slots { slots, corrected, .. } => html! { <Understood slots={slots.clone()} corrected={*corrected} {on_correct} /> },
                     Reading::NotUnderstood(message) => html! { <p class="hint error" id="create-not-understood">{ message }</p> },
                     Reading::None => html! {},
                 } }
@@ -195,7 +205,7 @@ fn create(props: &CreateProps) -> Html {
                 }
                 <button type="submit">{ "Generate" }</button>
                 if let Some(model) = previewable {
-                    <PreviewPanel {model} slots={understood} {on_keep} />
+                    <PreviewPanel {model} {understood} {on_keep} />
                 }
             </form>
             if let Some(video) = &*video {
