@@ -42,10 +42,14 @@ pub fn run_tests(studio_dir: &Path, names: &[String]) -> anyhow::Result<()> {
     }
     let mut args: Vec<OsString> = vec!["--test".into(), "--test-concurrency=1".into()];
     args.extend(files.into_iter().map(OsString::from));
-    let artifacts = project::target_dir().join("e2e");
     with_server(studio_dir, &args)?;
-    eprintln!("xtask: screenshots in {}", artifacts.display());
+    eprintln!("xtask: screenshots in {}", artifacts_dir().display());
     Ok(())
+}
+
+/// Where the tests' screenshots go.
+fn artifacts_dir() -> std::path::PathBuf {
+    project::target_dir().join("e2e")
 }
 
 /// Builds the server, starts it on fresh data and runs `node ARGS` in tests/e2e against it
@@ -56,7 +60,7 @@ pub fn with_server(studio_dir: &Path, node_args: &[OsString]) -> anyhow::Result<
     let scratch = project::scratch_dir("e2e")?;
     let data = scratch.join("data");
     let server = Server::start(&data, studio_dir)?;
-    let artifacts = project::target_dir().join("e2e");
+    let artifacts = artifacts_dir();
     std::fs::create_dir_all(&artifacts)?;
     let result = run_checked(
         Command::new("node")

@@ -34,8 +34,9 @@ pub fn build() -> anyhow::Result<PathBuf> {
     }
     let pkg = out.join("pkg");
     let preview = out.join("preview");
-    run_checked(Command::new(&wasm_bindgen).args(["--target", "web", "--no-typescript", "--out-dir"]).arg(&pkg).arg(&wasm))?;
-    run_checked(Command::new(&wasm_bindgen).args(["--target", "web", "--no-typescript", "--out-dir"]).arg(&preview).arg(&preview_wasm))?;
+    for (module, folder) in [(&wasm, &pkg), (&preview_wasm, &preview)] {
+        run_checked(Command::new(&wasm_bindgen).args(["--target", "web", "--no-typescript", "--out-dir"]).arg(folder).arg(module))?;
+    }
     copy_dir(&project::root().join("www"), &out)?;
     for file in [pkg.join("kino_studio_bg.wasm"), pkg.join("kino_studio.js"), preview.join("kino_preview_bg.wasm"), preview.join("kino_preview.js")] {
         gzip_beside(&file)?;

@@ -92,9 +92,9 @@ struct Order {
 }
 
 /// Checks the sampling steps asked for: from 1 to the model's own.
-pub fn check_steps(model: &ModelSpec, steps: Option<u32>) -> Result<Option<u32>, AppError> {
+fn check_steps(model: &ModelSpec, steps: Option<u32>) -> Result<Option<u32>, AppError> {
     match steps {
-        Some(asked) if asked == 0 || asked > model.steps => {
+        Some(asked) if !(1..=model.steps).contains(&asked) => {
             Err(AppError::invalid("unsupported_value", format!("{} samples in 1 to {} steps; {asked} was asked", model.id, model.steps), Some("steps")))
         }
         _ => Ok(steps),
