@@ -184,11 +184,26 @@ pub fn heun_step(field: &(impl VelocityField + ?Sized), x: JointLatents, t: f64,
 /// One re-noised step: the clean clip the velocity predicts, `x - t v`, taken to `t_next` with
 /// `fresh` noise in place of the noise it came from. Each step commits to one clean clip and
 /// the next draws anew around it, where the deterministic path follows the mean of all the
-/// clips it could still become (consistency models' multistep sampling; η = 1 in DDIM's terms).
+/// clips it could still become (consistency models' multistep sampling; all of the noise is
+/// fresh, more than DDIM's η = 1, which is [`ddpm_step`]).
 pub fn ancestral_step(field: &(impl VelocityField + ?Sized), x: JointLatents, t: f64, t_next: f64, fresh: &JointLatents) -> Result<JointLatents, ShapeError> {
     let v = field.velocity(&x, t)?;
     let clean = x.add_scaled(&v, -t);
     Ok(clean.lerp(1.0 - t_next, fresh, t_next))
+}
+
+/// One DDPM step (Ho et al., 2020; DDIM's form with η = 1) on the straight path: the clean clip
+/// `x0 = x - t v` and the noise `e = x + (1 - t) v` the velocity implies are taken to `t_next`
+/// as the posterior `q(x_next | x, x0)` takes them: `(1 - t_next) x0 + t_next (r e + sqrt(1 - r²)
+/// fresh)` with `r = (1 - t) t_next / ((1 - t_next) t)`. Unlike [`ancestral_step`], which
+/// replaces all of the noise and so starts each step again from the mean of the clips the
+/// sample could become, it keeps the part of the noise that says which of them this one is.
+pub fn ddpm_step(field: &(impl VelocityField + ?Sized), x: JointLatents, t: f64, t_next: f64, fresh: &JointLatents) -> Result<JointLatents, ShapeError> {
+    let v = field.velocity(&x, t)?;
+    let clean = x.clone().add_scaled(&v, -t);
+    let noise = x.add_scaled(&v, 1.0 - t);
+    let kept = if t > 0.0 && t_next < 1.0 { ((1.0 - t) * t_next / ((1.0 - t_next) * t)).clamp(0.0, 1.0) } else { 0.0 };
+    Ok(clean.lerp(1.0 - t_next, &noise, t_next * kept).add_scaled(fresh, t_next * (1.0 - kept * kept).sqrt()))
 }
 
 /// Which integrator [`sample`] uses.
@@ -200,6 +215,8 @@ pub enum Sampler {
     Heun,
     /// One velocity per step, re-noised with fresh noise ([`ancestral_step`]).
     Ancestral,
+    /// One velocity per step, part of the noise kept and the rest fresh ([`ddpm_step`]).
+    Ddpm,
 }
 
 impl std::str::FromStr for Sampler {
@@ -210,7 +227,8 @@ impl std::str::FromStr for Sampler {
             "euler" => Ok(Sampler::Euler),
             "heun" => Ok(Sampler::Heun),
             "ancestral" => Ok(Sampler::Ancestral),
-            other => Err(format!("unknown sampler `{other}`; there are euler, heun and ancestral")),
+            "ddpm" => Ok(Sampler::Ddpm),
+            other => Err(format!("unknown sampler `{other}`; there are euler, heun, ancestral and ddpm")),
         }
     }
 }
@@ -242,6 +260,10 @@ pub fn sample(
             Sampler::Ancestral => {
                 let fresh = x.noise_like();
                 ancestral_step(field, x, pair[0], pair[1], &fresh)?
+            }
+            Sampler::Ddpm => {
+                let fresh = x.noise_like();
+                ddpm_step(field, x, pair[0], pair[1], &fresh)?
             }
         };
         progress(i + 1);

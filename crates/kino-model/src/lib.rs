@@ -6,7 +6,8 @@
 //! - [`video_vae`]: causal 3D conv VAE, 4x time and 8x space (`[3, 24, 64, 64]` → `[16, 6, 8, 8]`).
 //! - [`audio_vae`]: 1D conv VAE whose latent frames align with the video latent frames.
 //! - [`dit`]: the diffusion transformer over joint video and audio tokens.
-//! - [`flow`]: rectified-flow loss, Euler and Heun samplers, classifier-free guidance.
+//! - [`flow`]: rectified-flow loss, Euler, Heun, re-noised (ancestral) and DDPM samplers,
+//!   classifier-free guidance.
 //! - [`kino2`]: kino-2's pixel-space generator conditioned on the prompt's slots.
 //! - [`pipeline`]: a released model folder end to end (generate, remix, extend, multi-shot).
 //! - [`spectrogram`]: STFT and Griffin-Lim, the audio autoencoder's front and back end.

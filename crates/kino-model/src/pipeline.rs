@@ -62,6 +62,13 @@ pub struct PipelineConfig {
     pub guidance: f64,
     /// Time shift of the sampling schedule (see [`flow::schedule`]).
     pub shift: f64,
+    /// The integrator when a request names none (Euler in configs written before it existed).
+    #[serde(default = "euler")]
+    pub sampler: Sampler,
+}
+
+fn euler() -> Sampler {
+    Sampler::Euler
 }
 
 /// The two generator families (told apart by their config's fields).
@@ -117,6 +124,11 @@ impl PipelineConfig {
         self.window_shape()[1] * self.frames_per_step()
     }
 
+    /// Frames of the generator's array in a clip of `seconds`.
+    pub fn frames_in(&self, seconds: f32) -> usize {
+        (seconds * self.fps).round() as usize / self.frames_per_step()
+    }
+
     /// Frames of the generator's array an extension keeps from the clip it continues.
     pub fn extend_context(&self) -> usize {
         EXTEND_CONTEXT_FRAMES / self.frames_per_step()
@@ -154,7 +166,8 @@ pub struct Request {
     pub steps: Option<usize>,
     /// Guidance scale (the model's default when `None`).
     pub guidance: Option<f64>,
-    pub sampler: Sampler,
+    /// The integrator (the model's default when `None`).
+    pub sampler: Option<Sampler>,
     /// kino-2: these slots instead of those the reader finds in the prompt (a person's
     /// correction of what Kino understood); kino-1 ignores them.
     pub slots: Option<ClipSlots>,
@@ -162,7 +175,7 @@ pub struct Request {
 
 impl Request {
     pub fn new(prompt: impl Into<String>, seed: u64) -> Request {
-        Request { prompt: prompt.into(), seed, steps: None, guidance: None, sampler: Sampler::Euler, slots: None }
+        Request { prompt: prompt.into(), seed, steps: None, guidance: None, sampler: None, slots: None }
     }
 }
 
@@ -374,6 +387,27 @@ impl Pipeline {
         self.decode(&x, progress)
     }
 
+    /// A clip `latent_frames` frames of the generator's array long: one window and, past it,
+    /// windows continued from its end as an extension makes them (each from the next seed), so
+    /// a clip longer than the model's window keeps its objects, setting and sound. Progress
+    /// counts across the windows.
+    pub fn generate_frames(&self, request: &Request, latent_frames: usize, progress: &mut dyn FnMut(f32)) -> Result<Generated, PipelineError> {
+        let window = self.config.window_shape()[1];
+        if latent_frames == window {
+            return self.generate(request, progress);
+        }
+        if latent_frames < window {
+            let shortest = self.config.frames() as f32 / self.config.fps;
+            return Err(PipelineError::Invalid(format!("{} makes clips of at least {shortest:.1} s", self.config.name)));
+        }
+        let windows = 1 + (latent_frames - window).div_ceil(self.extension_frames().max(1));
+        let share = 1.0 / windows as f32;
+        // `sample` reports up to 0.9, the decoding the rest: the first window has no decoding.
+        let first = self.sample(request, self.noise(request.seed), 1.0, None, &mut |p| progress(p / 0.9 * share))?;
+        let rest = Request { seed: request.seed.wrapping_add(1), ..request.clone() };
+        self.extend_by(&ClipLatents::from_joint(&first), latent_frames - window, &rest, &mut |p| progress(share + (1.0 - share) * p))
+    }
+
     /// Whether [`Pipeline::upscale`] can run: the folder has kino-2-pro's upscaler.
     pub fn can_upscale(&self) -> bool {
         matches!(&self.generator, Generator::Pixel { upscaler: Some(_), .. })
@@ -393,16 +427,44 @@ impl Pipeline {
     }
 
     /// `source` redone under `request.prompt`: its latents are noised to `strength` (0 to 1)
-    /// and denoised from there.
+    /// and denoised from there. A source longer than one window is redone window by window
+    /// (each from the next seed), every window after the first starting from the redone frames
+    /// it shares with the one before, so the whole clip changes as one.
     pub fn remix(&self, source: &ClipLatents, strength: f64, request: &Request, progress: &mut dyn FnMut(f32)) -> Result<Generated, PipelineError> {
         if !(strength.is_finite() && strength > 0.0 && strength <= 1.0) {
             return Err(PipelineError::Invalid(format!("remix strength {strength} must be above 0 and at most 1")));
         }
-        let x0 = self.window_of(source, 0)?;
-        let noise = self.noise(request.seed);
-        let start = flow::noised(&x0, &noise, &Tensor::<1>::full([1], strength, &self.device));
-        let x = self.sample(request, start, strength, None, progress)?;
-        self.decode(&x, progress)
+        let window = self.config.window_shape()[1];
+        let step = self.extension_frames().max(1);
+        let total = source.frames();
+        // Window starts: every `step` frames, the last one ending where the source ends.
+        let mut starts: Vec<usize> = (0..).map(|k| k * step).take_while(|&start| start == 0 || start + window - step < total).collect();
+        if let Some(last) = starts.last_mut() {
+            *last = (*last).min(total.saturating_sub(window));
+        }
+        let per = self.audio_per_latent();
+        let mut made: Option<JointLatents> = None;
+        for (k, &start) in starts.iter().enumerate() {
+            let x0 = self.window_of(source, start)?;
+            let seeded = Request { seed: request.seed.wrapping_add(k as u64), ..request.clone() };
+            let noisy = flow::noised(&x0, &self.noise(seeded.seed), &Tensor::<1>::full([1], strength, &self.device));
+            // The frames this window shares with what is already redone stay as redone.
+            let known = made.as_ref().map(|done| {
+                let frames = done.video.dims()[2] - start;
+                Known { frames, video: done.video.clone().narrow(2, start, frames), audio: done.audio.clone().narrow(2, start * per, frames * per) }
+            });
+            let share = |p: f32| (k as f32 + p / 0.9) / starts.len() as f32 * 0.9;
+            let x = self.sample(&seeded, noisy, strength, known.as_ref(), &mut |p| progress(share(p)))?;
+            made = Some(match (made, known) {
+                (Some(done), Some(known)) => JointLatents {
+                    video: Tensor::cat(vec![done.video, x.video.narrow(2, known.frames, window - known.frames)], 2),
+                    audio: Tensor::cat(vec![done.audio, x.audio.narrow(2, known.frames * per, (window - known.frames) * per)], 2),
+                },
+                _ => x,
+            });
+        }
+        let made = made.ok_or_else(|| PipelineError::Invalid("the source clip is empty".into()))?;
+        self.decode(&made, progress)
     }
 
     /// `source` continued under `request.prompt`: one more window whose first frames (0.67 s)
@@ -428,7 +490,8 @@ impl Pipeline {
         let mut clip = source.clone();
         for round in 0..rounds {
             let seeded = Request { seed: request.seed.wrapping_add(round as u64), ..request.clone() };
-            let x = self.continued(&clip, &seeded, &mut |p| progress((round as f32 + p) / rounds as f32))?;
+            // `sample` reports up to 0.9 per window; the decoding below reports the rest.
+            let x = self.continued(&clip, &seeded, &mut |p| progress((round as f32 + p / 0.9) / rounds as f32 * 0.9))?;
             clip = ClipLatents::from_joint(&x);
         }
         let total = source.frames() + latent_frames;
@@ -495,7 +558,7 @@ impl Pipeline {
     fn window_of(&self, source: &ClipLatents, start: usize) -> Result<JointLatents, PipelineError> {
         let [c, t, h, w] = self.config.window_shape();
         let [ac, _] = self.config.audio_latent();
-        if source.video_shape[0] != c || source.video_shape[2..] != [h, w] || source.audio_shape[0] != ac || source.frames() < t.min(start + 1) {
+        if source.video_shape[0] != c || source.video_shape[2..] != [h, w] || source.audio_shape[0] != ac || source.frames() < t {
             return Err(PipelineError::Invalid("the source clip was not made by this model".into()));
         }
         let full = source.to_joint(&self.device);
@@ -534,11 +597,12 @@ impl Pipeline {
             None => x,
         };
         for (i, pair) in times.windows(2).enumerate() {
-            x = match request.sampler {
+            x = match request.sampler.unwrap_or(self.config.sampler) {
                 Sampler::Euler => flow::euler_step(field, x, pair[0], pair[1])?,
                 Sampler::Heun => flow::heun_step(field, x, pair[0], pair[1])?,
                 // Seeded, so a take is made again exactly.
                 Sampler::Ancestral => flow::ancestral_step(field, x, pair[0], pair[1], &self.noise(request.seed.wrapping_add(0xA4C0_0000 + i as u64)))?,
+                Sampler::Ddpm => flow::ddpm_step(field, x, pair[0], pair[1], &self.noise(request.seed.wrapping_add(0xA4C0_0000 + i as u64)))?,
             };
             if let Some(k) = known {
                 x = k.pin(x, &pin_noise, pair[1]);

@@ -197,7 +197,7 @@ fn samplers_follow_a_straight_path_exactly() {
     let config = KinoConfig::tiny();
     let x0 = latents(&config, 1, &device);
     let noise = x0.noise_like();
-    for sampler in [Sampler::Euler, Sampler::Heun, Sampler::Ancestral] {
+    for sampler in [Sampler::Euler, Sampler::Heun, Sampler::Ancestral, Sampler::Ddpm] {
         let mut steps = 0;
         let out = flow::sample(&Towards(x0.clone()), noise.clone(), &schedule(4, 1.0, 3.0), sampler, |_| steps += 1).expect("sample");
         assert_eq!(steps, 4);

@@ -8,6 +8,7 @@ use kino_core::scene::{Colour, ObjectKind};
 use kino_core::slots::{ClipSlots, ObjectSlot};
 use kino_model::audio_vae::AudioVaeConfig;
 use kino_model::dit::KinoConfig;
+use kino_model::flow::Sampler;
 use kino_model::kino2::Kino2Config;
 use kino_model::kino2::reader::ReaderConfig;
 use kino_model::kino2::upscale::UpscalerConfig;
@@ -30,6 +31,7 @@ fn tiny_folder() -> (tempfile_dir::Dir, PipelineConfig) {
         default_steps: 2,
         guidance: 2.0,
         shift: 3.0,
+        sampler: Sampler::Euler,
     };
     let dir = tempfile_dir::Dir::new("pipeline");
     let parts = Generator::Latent { video_vae: VideoVaeConfig::tiny().init(&device), model: generator.init(&device) };
@@ -135,6 +137,7 @@ fn tiny_pixel_folder(upscaler: bool) -> (tempfile_dir::Dir, PipelineConfig) {
         default_steps: 2,
         guidance: 2.0,
         shift: 1.0,
+        sampler: Sampler::Ancestral,
     };
     let dir = tempfile_dir::Dir::new("pixel-pipeline");
     let parts =
@@ -163,6 +166,20 @@ fn a_kino_2_folder_generates_from_slots_remixes_and_extends_in_pixels() {
     let longer = pipeline.extend(&clip.latents, &request("it rolls on", 4), &mut |_| ()).unwrap();
     assert_eq!((longer.frames.len(), longer.latents.frames()), (16, 16));
     assert_eq!(&longer.frames[..12], &clip.frames[..]);
+
+    // A clip longer than the window: the seed's one-window clip, continued; progress rises
+    // across the windows to the end.
+    let mut reported = Vec::new();
+    let long = pipeline.generate_frames(&request("a red ball", 1), 22, &mut |p| reported.push(p)).unwrap();
+    assert_eq!((long.frames.len(), long.latents.frames()), (22, 22));
+    assert_eq!(&long.frames[..12], &clip.frames[..]);
+    assert!(reported.windows(2).all(|w| w[0] <= w[1]) && reported.last() == Some(&1.0), "{reported:?}");
+    assert_eq!(pipeline.generate_frames(&request("a red ball", 1), 12, &mut |_| ()).unwrap().frames, clip.frames);
+    assert!(matches!(pipeline.generate_frames(&request("a red ball", 1), 8, &mut |_| ()), Err(PipelineError::Invalid(_))));
+    // Its remix is as long.
+    let long_remix = pipeline.remix(&long.latents, 0.5, &request("a blue ball", 3), &mut |_| ()).unwrap();
+    assert_eq!(long_remix.latents.frames(), 22);
+    assert_eq!(&long_remix.frames[..12], &remix.frames[..], "the first window is the one-window remix");
 }
 
 #[test]

@@ -61,9 +61,10 @@ pub struct EvalArgs {
     /// Sampling steps (the model's default when not given).
     #[arg(long)]
     pub steps: Option<usize>,
-    /// The sampler: euler (the models' own), heun or ancestral (re-noised each step).
-    #[arg(long, default_value = "euler")]
-    pub sampler: kino_model::flow::Sampler,
+    /// The sampler: euler, heun, ancestral (all noise fresh each step) or ddpm (part kept); the
+    /// model's own when not given.
+    #[arg(long)]
+    pub sampler: Option<kino_model::flow::Sampler>,
     /// MiniLM folder (from `cargo xtask fetch-models`).
     #[arg(long)]
     pub text_model: Option<PathBuf>,
@@ -450,7 +451,7 @@ mod tests {
                 out: std::env::temp_dir().join("kino-eval-refused"),
                 prompts: 1,
                 steps: None,
-                sampler: kino_model::flow::Sampler::Euler,
+                sampler: None,
                 text_model: None,
                 denoise_from: bad,
                 seeds: 2,

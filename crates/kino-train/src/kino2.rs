@@ -407,6 +407,7 @@ impl Task for Kino2Task {
             *gain = loss_at(t, &reshaped)?[1] - l[1];
         }
         write_samples(model, clips, &x0, device, &out.join(format!("samples-{step:06}.png")))?;
+        write_denoised(model, clips, &x0, &noise, device, &out.join(format!("denoised-{step:06}.png")))?;
         let [kept, taken] = binding_probe(model, clips, &x0, self.palette(), device)?;
         Ok(vec![
             ("probe_colour_kept".into(), kept),
@@ -473,8 +474,37 @@ fn f_height(frames: &[kino_world::Frame]) -> usize {
     frames.first().map_or(0, |f| f.height as usize)
 }
 
-/// Samples for the first two held-out clips' slots (Euler, 16 steps, guidance 3 between
-/// t = 0.1 and 0.9), every other frame, each above the world's render.
+/// Times at which [`write_denoised`] shows the clean prediction.
+pub const DENOISED_AT: [f64; 4] = [0.3, 0.5, 0.7, 0.9];
+
+/// What one step of denoising makes of the first two held-out clips: per clip the world's
+/// render, then the clean prediction from it noised to each of [`DENOISED_AT`] (asked slots, no
+/// guidance), every other frame. A sample can only commit to a ball if the middle times already
+/// draw one where the noisy clip shows it; a blob there is the model's, not the sampler's.
+fn write_denoised(model: &Kino2, clips: &[Clip], x0: &JointLatents, noise: &JointLatents, device: &Device, path: &Path) -> anyhow::Result<()> {
+    let n = clips.len().min(2);
+    let first = |x: &JointLatents| JointLatents { video: x.video.clone().narrow(0, 0, n), audio: x.audio.clone().narrow(0, 0, n) };
+    let (x0, noise) = (first(x0), first(noise));
+    let slots = SlotTensors::new(&clips[..n].iter().map(|c| c.slots.clone()).collect::<Vec<_>>(), device);
+    let mut rows = vec![Vec::new(); n * (1 + DENOISED_AT.len())];
+    for (i, clip) in clips[..n].iter().enumerate() {
+        rows[i * (1 + DENOISED_AT.len())] = clip.frames.iter().step_by(2).cloned().collect();
+    }
+    for (k, t) in DENOISED_AT.into_iter().enumerate() {
+        let times = Tensor::<1>::full([n], t, device);
+        let clean = model.forward(&flow::noised(&x0, &noise, &times), times, &slots)?.video.clamp(-1.0, 1.0);
+        for i in 0..n {
+            rows[i * (1 + DENOISED_AT.len()) + 1 + k] = frames_of(&clean, i)?.into_iter().step_by(2).collect();
+        }
+    }
+    let cols = rows[0].len();
+    let sheet = kino_world::output::contact_sheet(&rows.concat(), cols);
+    std::fs::write(path, kino_world::output::png_bytes(&sheet, path)?).with_context(|| format!("writing {}", path.display()))?;
+    Ok(())
+}
+
+/// Samples for the first two held-out clips' slots (re-noised, 16 steps, guidance 3 between
+/// t = 0.1 and 0.9: kino-2's defaults), every other frame, each above the world's render.
 fn write_samples(model: &Kino2, clips: &[Clip], x0: &JointLatents, device: &Device, path: &Path) -> anyhow::Result<()> {
     let n = clips.len().min(2);
     let slots: Vec<ClipSlots> = clips[..n].iter().map(|c| c.slots.clone()).collect();
@@ -484,7 +514,7 @@ fn write_samples(model: &Kino2, clips: &[Clip], x0: &JointLatents, device: &Devi
     };
     let field =
         SlotGuided { model, slots: SlotTensors::new(&slots, device), unconditional: SlotTensors::unconditional(n, device), scale: 3.0, window: [0.1, 0.9] };
-    let made = flow::sample(&field, start, &flow::schedule(16, 1.0, 1.0), Sampler::Euler, |_| {})?;
+    let made = flow::sample(&field, start, &flow::schedule(16, 1.0, 1.0), Sampler::Ancestral, |_| {})?;
     let video = made.video.clamp(-1.0, 1.0);
     let mut rows = Vec::new();
     for i in 0..n {
