@@ -23,8 +23,12 @@ pub struct ModelSpec {
     pub tier: Tier,
     /// Frame sizes, `WIDTHxHEIGHT`; the first is the default.
     pub sizes: &'static [&'static str],
-    /// Clip lengths in seconds, as strings (as OpenAI's API sends them); the first is the default.
+    /// Clip lengths in seconds, as strings (as OpenAI's API sends them): one window of the
+    /// model, and OpenAI's lengths, made by continuing the clip window after window.
     pub seconds: &'static [&'static str],
+    /// The length of a request that names none: OpenAI's default, so its clients get the
+    /// length they always got.
+    pub default_seconds: &'static str,
     /// Sampler steps of the full-quality render.
     pub steps: u32,
     /// The frames go through the weights' 2x upscaler after sampling (kino-2-pro).
@@ -39,12 +43,16 @@ pub struct ModelSpec {
     pub description: &'static str,
 }
 
+/// Every model's lengths: its 2-second window, and OpenAI's 4, 8 and 12 seconds.
+pub const LENGTHS: &[&str] = &["2", "4", "8", "12"];
+
 pub const KINO_2: ModelSpec = ModelSpec {
     id: "kino-2",
     weights: "kino-2",
     tier: Tier::Everyone,
     sizes: &["64x64"],
-    seconds: &["2"],
+    seconds: LENGTHS,
+    default_seconds: "4",
     steps: 16,
     upscaled: false,
     version: 2,
@@ -58,7 +66,8 @@ pub const KINO_2_PRO: ModelSpec = ModelSpec {
     weights: "kino-2",
     tier: Tier::Pro,
     sizes: &["128x128"],
-    seconds: &["2"],
+    seconds: LENGTHS,
+    default_seconds: "4",
     steps: 24,
     upscaled: true,
     version: 2,
@@ -72,7 +81,8 @@ pub const KINO_1: ModelSpec = ModelSpec {
     weights: "kino-1-teacher",
     tier: Tier::Everyone,
     sizes: &["64x64"],
-    seconds: &["2"],
+    seconds: LENGTHS,
+    default_seconds: "4",
     steps: 24,
     upscaled: false,
     version: 1,
@@ -86,7 +96,8 @@ pub const KINO_1_PRO: ModelSpec = ModelSpec {
     weights: "kino-1-teacher",
     tier: Tier::Pro,
     sizes: &["64x64"],
-    seconds: &["2"],
+    seconds: LENGTHS,
+    default_seconds: "4",
     steps: 64,
     upscaled: false,
     version: 1,
@@ -113,6 +124,12 @@ pub fn default_among(offered: &[&'static ModelSpec]) -> &'static ModelSpec {
     MODELS.iter().find(|m| m.tier == Tier::Everyone && offered.iter().any(|o| o.id == m.id)).unwrap_or_else(default_model)
 }
 
+/// The model a request for a Pro model by another name (OpenAI's `sora-2-pro`) gets on a
+/// server offering `offered`: the first Pro model among them, else the registry's first.
+pub fn pro_among(offered: &[&'static ModelSpec]) -> &'static ModelSpec {
+    MODELS.iter().find(|m| m.tier == Tier::Pro && offered.iter().any(|o| o.id == m.id)).unwrap_or(&KINO_2_PRO)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -121,7 +138,7 @@ mod tests {
     fn names_are_unique_and_defaults_are_listed() {
         for (i, model) in MODELS.iter().enumerate() {
             assert!(MODELS[i + 1..].iter().all(|other| other.id != model.id), "{} twice", model.id);
-            assert!(!model.sizes.is_empty() && !model.seconds.is_empty(), "{}", model.id);
+            assert!(!model.sizes.is_empty() && model.seconds.contains(&model.default_seconds), "{}", model.id);
         }
         assert_eq!(default_model().id, "kino-2");
         assert!(!default_model().legacy && find("kino-1").is_some_and(|m| m.legacy));

@@ -8,16 +8,18 @@ use std::time::Duration;
 
 use anyhow::Context;
 use axum::Router;
+use kino_core::models::{self, ModelSpec};
 use tokio::net::TcpListener;
 use tower_http::trace::TraceLayer;
 
 use crate::blobs::Blobs;
 use crate::db::{self, Db};
 use crate::domain::mail;
+use crate::error::AppError;
 use crate::generation::{GenerateHandler, Models};
 use crate::jobs::{Registry, Worker, WorkerSettings};
 use crate::routes;
-use crate::settings::{AccountSettings, GenerationSettings, Settings};
+use crate::settings::{AccountSettings, GenerationSettings, ModelAlias, Settings};
 
 /// What every handler can reach.
 #[derive(Clone)]
@@ -41,6 +43,7 @@ impl AppState {
         tokio::fs::create_dir_all(&data_dir).await.with_context(|| format!("creating data folder {}", data_dir.display()))?;
         let db = db::open(&settings.data.database_url()).await?;
         let models = settings.generation.offered_models().map_err(anyhow::Error::msg)?;
+        let aliases = settings.generation.aliases(&models).map_err(anyhow::Error::msg)?;
         let models_dir = settings.generation.models_dir.clone();
         let blobs = settings.data.blobs().await?;
         tracing::info!(media = %blobs.location, "media storage");
@@ -50,6 +53,7 @@ impl AppState {
                 accounts: settings.accounts,
                 generation: settings.generation,
                 models,
+                aliases,
                 secure_cookies: settings.secure_cookies,
                 data_dir: settings.data.data,
             }),
@@ -75,12 +79,42 @@ pub struct Config {
     pub accounts: AccountSettings,
     pub generation: GenerationSettings,
     /// The models this server offers (see [`GenerationSettings::offered_models`]).
-    pub models: Vec<&'static kino_core::models::ModelSpec>,
+    pub models: Vec<&'static ModelSpec>,
+    /// Other names requests may give them (see [`GenerationSettings::aliases`]).
+    pub aliases: Vec<ModelAlias>,
     pub secure_cookies: bool,
     pub data_dir: PathBuf,
 }
 
 impl Config {
+    /// The registry's model called `name`, by its own name or an alias.
+    pub fn model_called(&self, name: &str) -> Option<&'static ModelSpec> {
+        let name = name.trim();
+        models::find(name).or_else(|| self.aliases.iter().find(|alias| alias.name == name).map(|alias| alias.model))
+    }
+
+    /// The model a request names (or this server's default when it names none), if this
+    /// server runs it.
+    pub fn model_named(&self, name: Option<&str>) -> Result<&'static ModelSpec, AppError> {
+        let model = match name {
+            None => models::default_among(&self.models),
+            Some(name) => self.model_called(name).ok_or_else(|| {
+                let offered: Vec<_> = self.models.iter().map(|m| m.id).collect();
+                let runs = |alias: &&ModelAlias| self.models.iter().any(|m| m.id == alias.model.id);
+                let aliases: Vec<_> = self.aliases.iter().filter(runs).map(|a| format!("{} for {}", a.name, a.model.id)).collect();
+                let message = format!("there is no model `{name}`; this server runs {} (and answers {})", offered.join(", "), aliases.join(", "));
+                AppError::invalid("unknown_model", message, Some("model"))
+            })?,
+        };
+        if !self.models.iter().any(|offered| offered.id == model.id) {
+            return Err(AppError::Unavailable {
+                code: "model_unavailable",
+                message: format!("this server does not run {} right now (its weights are not installed)", model.id),
+            });
+        }
+        Ok(model)
+    }
+
     pub fn outbox_dir(&self) -> PathBuf {
         self.data_dir.join("outbox")
     }

@@ -24,6 +24,10 @@ pub struct GenerateArgs {
     /// Sampling steps (default: the model's).
     #[arg(long)]
     steps: Option<usize>,
+    /// Length in seconds, one of the model's (2, 4, 8 or 12); past the model's 2-second
+    /// window the clip is continued window by window.
+    #[arg(long, default_value = "2")]
+    seconds: String,
     /// Output folder (created).
     #[arg(long)]
     out: PathBuf,
@@ -40,6 +44,10 @@ pub fn run(args: &GenerateArgs) -> anyhow::Result<()> {
         let known: Vec<_> = kino_core::models::MODELS.iter().map(|m| m.id).collect();
         anyhow::anyhow!("unknown model `{}`; known: {}", args.model, known.join(", "))
     })?;
+    let seconds: f32 = match spec.seconds.contains(&args.seconds.trim()) {
+        true => args.seconds.trim().parse()?,
+        false => anyhow::bail!("--seconds {}: {} makes {} seconds", args.seconds, spec.id, spec.seconds.join(", ")),
+    };
     let models = Models::new(&args.models_dir);
     let pipeline = models.pipeline(spec)?;
     let bar = ProgressBar::new(100);
@@ -53,7 +61,8 @@ pub fn run(args: &GenerateArgs) -> anyhow::Result<()> {
         std::fs::write(args.out.join("understood.json"), serde_json::to_vec_pretty(&slots)?)?;
     }
     let request = Request { steps: args.steps.or(Some(spec.steps as usize)), ..Request::new(prompt.as_str(), args.seed) };
-    let generated = pipeline.generate(&request, &mut |fraction| bar.set_position((fraction * 100.0) as u64))?;
+    let frames = pipeline.config.frames_in(seconds);
+    let generated = pipeline.generate_frames(&request, frames, &mut |fraction| bar.set_position((fraction * 100.0) as u64))?;
     let generated = if spec.upscaled {
         bar.set_message("upscaling");
         pipeline.upscale(generated)?

@@ -222,12 +222,13 @@ impl GenerateHandler {
                 }
             };
             let generated = match (kind, source) {
-                (Kind::Generate, _) => pipeline.generate(&request, &mut progress),
+                (Kind::Generate, _) => pipeline.generate_frames(&request, pipeline.config.frames_in(seconds), &mut progress),
                 (Kind::Remix, Some(source)) => pipeline.remix(&source, REMIX_STRENGTH, &request, &mut progress),
                 (Kind::Edit, Some(source)) => pipeline.remix(&source, EDIT_STRENGTH, &request, &mut progress),
                 (Kind::Extend, Some(source)) => {
-                    let total = (seconds * pipeline.config.fps).round() as usize / pipeline.config.frames_per_step();
-                    let added = total
+                    let added = pipeline
+                        .config
+                        .frames_in(seconds)
                         .checked_sub(source.frames())
                         .filter(|&n| n > 0)
                         .ok_or_else(|| PipelineError::Invalid(format!("the extended video ({seconds} s) must be longer than its source")))?;

@@ -6,6 +6,7 @@ use std::path::PathBuf;
 
 use clap::{ArgAction, Args};
 use kino_core::account::Region;
+use kino_core::models::{self, ModelSpec};
 
 /// Where the data lives: shared by every subcommand that opens the database.
 #[derive(Debug, Clone, Args)]
@@ -86,6 +87,12 @@ pub struct GenerationSettings {
     #[arg(long, env = "KINO_MODELS_DIR", default_value = "models")]
     pub models_dir: PathBuf,
 
+    /// More names a request may give a model, `NAME=MODEL`, comma-separated. OpenAI's names
+    /// are always understood (`sora-2` and its dated snapshots as the default model, `sora-2-pro`
+    /// and its snapshot as the Pro model); an alias here adds a name or points one elsewhere.
+    #[arg(long = "model-alias", env = "KINO_MODEL_ALIASES", value_delimiter = ',')]
+    pub model_aliases: Vec<String>,
+
     /// Generations per account per UTC day; extra ones spend credits.
     #[arg(long, env = "KINO_DAILY_LIMIT", default_value_t = 20)]
     pub daily_limit: u32,
@@ -102,33 +109,74 @@ pub struct GenerationSettings {
 
 impl Default for GenerationSettings {
     fn default() -> Self {
-        Self { models: Vec::new(), models_dir: PathBuf::from("models"), daily_limit: 20, teen_daily_limit: 5, workers: 1 }
+        Self { models: Vec::new(), models_dir: PathBuf::from("models"), model_aliases: Vec::new(), daily_limit: 20, teen_daily_limit: 5, workers: 1 }
     }
 }
 
 impl GenerationSettings {
     /// The registry's models this server offers: those named, or those whose weights exist.
-    pub fn offered_models(&self) -> Result<Vec<&'static kino_core::models::ModelSpec>, String> {
+    pub fn offered_models(&self) -> Result<Vec<&'static ModelSpec>, String> {
         if self.models.is_empty() {
             // A weights folder can exist without weights (kino-2's holds its curriculum before
             // any release), so "installed" means the generator file is there, and for an
             // upscaled model (kino-2-pro) the upscaler's too.
-            let installed = |m: &&kino_core::models::ModelSpec| {
+            let installed = |m: &&ModelSpec| {
                 let dir = self.models_dir.join(m.weights);
                 dir.join(kino_model::pipeline::GENERATOR_FILE).is_file() && (!m.upscaled || dir.join(kino_model::pipeline::UPSCALER_FILE).is_file())
             };
-            return Ok(kino_core::models::MODELS.iter().filter(installed).collect());
+            return Ok(models::MODELS.iter().filter(installed).collect());
         }
         self.models
             .iter()
             .map(|name| {
-                kino_core::models::find(name.trim()).ok_or_else(|| {
-                    let known: Vec<_> = kino_core::models::MODELS.iter().map(|m| m.id).collect();
+                models::find(name.trim()).ok_or_else(|| {
+                    let known: Vec<_> = models::MODELS.iter().map(|m| m.id).collect();
                     format!("unknown model `{name}` in --models; known: {}", known.join(", "))
                 })
             })
             .collect()
     }
+
+    /// Every other name a request may give a model on a server offering `offered`: OpenAI's,
+    /// then `--model-alias`'s (which win).
+    pub fn aliases(&self, offered: &[&'static ModelSpec]) -> Result<Vec<ModelAlias>, String> {
+        let (standard, pro) = (models::default_among(offered), models::pro_among(offered));
+        let mut aliases: Vec<ModelAlias> = OPENAI_STANDARD
+            .iter()
+            .map(|name| (name, standard))
+            .chain(OPENAI_PRO.iter().map(|name| (name, pro)))
+            .map(|(name, model)| ModelAlias { name: (*name).to_owned(), model })
+            .collect();
+        for entry in &self.model_aliases {
+            let (name, model) = entry.split_once('=').ok_or_else(|| format!("--model-alias `{entry}` is not NAME=MODEL"))?;
+            let (name, model) = (name.trim(), model.trim());
+            if name.is_empty() || name.contains(char::is_whitespace) {
+                return Err(format!("--model-alias `{entry}`: a name is one word"));
+            }
+            if models::find(name).is_some() {
+                return Err(format!("--model-alias `{entry}`: `{name}` is already a model's own name"));
+            }
+            let model = models::find(model).ok_or_else(|| {
+                let known: Vec<_> = models::MODELS.iter().map(|m| m.id).collect();
+                format!("--model-alias `{entry}`: there is no model `{model}`; known: {}", known.join(", "))
+            })?;
+            aliases.retain(|alias| alias.name != name);
+            aliases.push(ModelAlias { name: name.to_owned(), model });
+        }
+        Ok(aliases)
+    }
+}
+
+/// OpenAI's names of its standard video model: the default model here.
+pub const OPENAI_STANDARD: [&str; 3] = ["sora-2", "sora-2-2025-10-06", "sora-2-2025-12-08"];
+/// OpenAI's names of its Pro video model: the Pro model here.
+pub const OPENAI_PRO: [&str; 2] = ["sora-2-pro", "sora-2-pro-2025-10-06"];
+
+/// Another name a request may give a model (`sora-2` for the default model).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ModelAlias {
+    pub name: String,
+    pub model: &'static ModelSpec,
 }
 
 #[derive(Debug, Clone, Args)]
@@ -192,5 +240,29 @@ mod tests {
         assert_eq!(ids(&settings), ["kino-2", "kino-1-pro", "kino-1"]);
         std::fs::write(kino_2.join(kino_model::pipeline::UPSCALER_FILE), b"").unwrap();
         assert_eq!(ids(&settings), ["kino-2-pro", "kino-2", "kino-1-pro", "kino-1"]);
+    }
+
+    #[test]
+    fn openai_names_stand_for_the_default_and_pro_models_and_an_operator_adds_more() {
+        use kino_core::models::{KINO_1, KINO_1_PRO, KINO_2, KINO_2_PRO};
+        let named = |aliases: &[super::ModelAlias], name: &str| aliases.iter().find(|a| a.name == name).map(|a| a.model.id);
+        let aliases = GenerationSettings::default().aliases(&[&KINO_2_PRO, &KINO_2, &KINO_1]).unwrap();
+        for (name, id) in [("sora-2", "kino-2"), ("sora-2-2025-12-08", "kino-2"), ("sora-2-pro", "kino-2-pro"), ("sora-2-pro-2025-10-06", "kino-2-pro")] {
+            assert_eq!(named(&aliases, name), Some(id), "{name}");
+        }
+        // A server of kino-1 alone answers OpenAI's names with kino-1 and its Pro model.
+        let legacy = GenerationSettings::default().aliases(&[&KINO_1_PRO, &KINO_1]).unwrap();
+        assert_eq!((named(&legacy, "sora-2"), named(&legacy, "sora-2-pro")), (Some("kino-1"), Some("kino-1-pro")));
+
+        let operator = GenerationSettings { model_aliases: vec!["sora-2=kino-1".into(), " house = kino-2-pro ".into()], ..Default::default() };
+        let aliases = operator.aliases(&[&KINO_2, &KINO_1]).unwrap();
+        assert_eq!((named(&aliases, "sora-2"), named(&aliases, "house")), (Some("kino-1"), Some("kino-2-pro")));
+        assert_eq!(aliases.iter().filter(|a| a.name == "sora-2").count(), 1);
+        for (bad, says) in
+            [("house", "NAME=MODEL"), ("kino-1=kino-2", "already a model's own name"), ("house=kino-9", "no model `kino-9`"), ("=kino-2", "one word")]
+        {
+            let error = GenerationSettings { model_aliases: vec![bad.into()], ..Default::default() }.aliases(&[&KINO_2]).unwrap_err();
+            assert!(error.contains(says), "{bad}: {error}");
+        }
     }
 }

@@ -12,9 +12,11 @@ use crate::slots::ClipSlots;
 #[serde(deny_unknown_fields)]
 pub struct CreateVideo {
     pub prompt: String,
+    /// A model's name (`kino-2`) or another name for it (OpenAI's `sora-2`, `sora-2-pro`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub model: Option<String>,
-    /// Clip length in seconds, as a string (`"2"`).
+    /// Clip length in seconds, as a string: `"4"` (the default), `"8"`, `"12"` (OpenAI's) or
+    /// `"2"` (one window of the model).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub seconds: Option<String>,
     /// `WIDTHxHEIGHT`, e.g. `"64x64"`.

@@ -4,7 +4,7 @@
 use kino_core::Prompt;
 use kino_core::account::AgeBand;
 use kino_core::api::{CreateVideo, Plan, VideoStatus};
-use kino_core::models::{self, ModelSpec, Tier};
+use kino_core::models::{ModelSpec, Tier};
 use kino_core::slots::ClipSlots;
 use serde::{Deserialize, Serialize};
 
@@ -28,25 +28,13 @@ const DAY_MS: i64 = 24 * 3600 * 1000;
 
 /// Checks a request against the registry, this server's models and the account's plan.
 pub fn choose_model(config: &Config, user: &UserRow, request: &CreateVideo) -> Result<(&'static ModelSpec, String, String), AppError> {
-    let model = match request.model.as_deref() {
-        None => models::default_among(&config.models),
-        Some(name) => models::find(name).ok_or_else(|| {
-            let known: Vec<_> = models::MODELS.iter().map(|m| m.id).collect();
-            AppError::invalid("unknown_model", format!("there is no model `{name}`; Kino has {}", known.join(", ")), Some("model"))
-        })?,
-    };
-    if !config.models.iter().any(|offered| offered.id == model.id) {
-        return Err(AppError::Unavailable {
-            code: "model_unavailable",
-            message: format!("this server does not run {} right now (its weights are not installed)", model.id),
-        });
-    }
+    let model = config.model_named(request.model.as_deref())?;
     if model.tier == Tier::Pro && user.plan() != Plan::Pro {
         return Err(AppError::forbidden("pro_model", format!("{} is for Pro accounts", model.id)));
     }
-    let pick = |asked: Option<&str>, allowed: &[&str], param: &str, unit: &str| -> Result<String, AppError> {
+    let pick = |asked: Option<&str>, allowed: &[&str], default: &str, param: &str, unit: &str| -> Result<String, AppError> {
         match asked {
-            None => Ok(allowed[0].to_owned()),
+            None => Ok(default.to_owned()),
             Some(value) if allowed.contains(&value.trim()) => Ok(value.trim().to_owned()),
             Some(value) => Err(AppError::invalid(
                 "unsupported_value",
@@ -55,8 +43,8 @@ pub fn choose_model(config: &Config, user: &UserRow, request: &CreateVideo) -> R
             )),
         }
     };
-    let seconds = pick(request.seconds.as_deref(), model.seconds, "seconds", " seconds")?;
-    let size = pick(request.size.as_deref(), model.sizes, "size", "")?;
+    let seconds = pick(request.seconds.as_deref(), model.seconds, model.default_seconds, "seconds", " seconds")?;
+    let size = pick(request.size.as_deref(), model.sizes, model.sizes[0], "size", "")?;
     Ok((model, seconds, size))
 }
 
@@ -119,7 +107,8 @@ fn derived_order(config: &Config, user: &UserRow, prompt: &str, source: &Source<
     let request = CreateVideo {
         prompt: prompt.as_str().to_owned(),
         model: Some(source.video.model.clone()),
-        seconds: source.seconds.map(str::to_owned),
+        // An extension that names no length adds one window of the model.
+        seconds: Some(source.seconds.unwrap_or(EXTENSION_SECONDS).to_owned()),
         size: Some(source.video.size.clone()),
         slots: None,
         seed: None,
@@ -145,6 +134,8 @@ fn derived_order(config: &Config, user: &UserRow, prompt: &str, source: &Source<
 
 /// Longest clip extensions may build.
 pub const MAX_EXTENDED_SECONDS: u32 = 12;
+/// What an extension adds when it names no length: one window of every model.
+pub const EXTENSION_SECONDS: &str = "2";
 
 /// Queues a generation from a prompt; `understood` is what the model read in it
 /// ([`crate::generation::understand`]).

@@ -31,13 +31,13 @@ pub async fn list(State(state): State<AppState>) -> Json<ModelList> {
     Json(ModelList { models })
 }
 
+/// OpenAI's list: every model this server runs, then every other name a request may use for
+/// one of them (OpenAI's own, so existing code finds the names it sends).
 pub async fn openai_list(State(state): State<AppState>) -> Json<OpenAiModelList> {
-    let data = state
-        .config
-        .models
-        .iter()
-        .map(|model| OpenAiModel { id: model.id.to_owned(), object: "model".into(), created: model.released, owned_by: "kino".into() })
-        .collect();
+    let config = &state.config;
+    let entry = |id: &str, model: &ModelSpec| OpenAiModel { id: id.to_owned(), object: "model".into(), created: model.released, owned_by: "kino".into() };
+    let aliases = config.aliases.iter().filter(|alias| config.models.iter().any(|m| m.id == alias.model.id)).map(|alias| entry(&alias.name, alias.model));
+    let data = config.models.iter().map(|model| entry(model.id, model)).chain(aliases).collect();
     Json(OpenAiModelList { object: "list".into(), data })
 }
 

@@ -57,7 +57,7 @@ pub async fn create(State(state): State<AppState>, current: CurrentUser, headers
         }
         Some(file) => {
             let source = reference_video(&state, &current, file).await?;
-            if request.model.as_deref().is_some_and(|m| m != source.model) {
+            if request.model.as_deref().is_some_and(|m| state.config.model_called(m).is_none_or(|spec| spec.id != source.model)) {
                 return Err(AppError::invalid(
                     "model_mismatch",
                     format!("the input reference was made by {}; a video made from it uses that model", source.model),
@@ -122,7 +122,7 @@ async fn reference_video(state: &AppState, current: &CurrentUser, file: Bytes) -
 /// What the model named `model` reads in `prompt` (kino-2's slots), or the slots the person
 /// gave instead; `None` for kino-1 and for names the registry lacks (refused later).
 async fn understood(state: &AppState, model: &str, prompt: &str, given: Option<ClipSlots>) -> Result<Option<ClipSlots>, AppError> {
-    match kino_core::models::find(model) {
+    match state.config.model_called(model) {
         Some(spec) if !prompt.trim().is_empty() => generation::understand(&state.models, spec, prompt, given).await,
         _ => Ok(None),
     }
@@ -130,13 +130,7 @@ async fn understood(state: &AppState, model: &str, prompt: &str, given: Option<C
 
 /// `POST /api/v1/understand`: what a model would read in a prompt, before anything is made.
 pub async fn understand(State(state): State<AppState>, Json(request): Json<UnderstandPrompt>) -> Result<Json<Understanding>, AppError> {
-    let model = match request.model.as_deref() {
-        Some(name) => kino_core::models::find(name).ok_or_else(|| AppError::invalid("unknown_model", format!("there is no model `{name}`"), Some("model")))?,
-        None => kino_core::models::default_among(&state.config.models),
-    };
-    if !state.config.models.iter().any(|m| m.id == model.id) {
-        return Err(AppError::Unavailable { code: "model_unavailable", message: format!("this server does not run {} right now", model.id) });
-    }
+    let model = state.config.model_named(request.model.as_deref())?;
     kino_core::Prompt::parse(&request.prompt).map_err(|e| AppError::invalid("invalid_prompt", e.to_string(), Some("prompt")))?;
     let answer = |slots: Option<ClipSlots>, problem| {
         Json(Understanding { model: model.id.to_owned(), description: slots.as_ref().map(ClipSlots::describe), slots, problem })

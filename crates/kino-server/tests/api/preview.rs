@@ -80,7 +80,7 @@ async fn a_kept_preview_is_made_from_its_slots_seed_and_steps() {
         let answer = app.post("/api/v1/understand", &json!({ "prompt": prompt, "model": "kino-2" })).await.text().await.unwrap();
         let reading: kino_core::api::Understanding = serde_json::from_str(&answer).unwrap_or_else(|e| panic!("{e}: {answer}"));
         let slots = reading.slots.expect("the reader understands the ball prompt");
-        let response = app.post("/v1/videos", &json!({ "prompt": prompt, "model": "kino-2", "slots": slots, "seed": 7, "steps": 4 })).await;
+        let response = app.post("/v1/videos", &json!({ "prompt": prompt, "model": "kino-2", "slots": slots, "seed": 7, "steps": 4, "seconds": "2" })).await;
         assert_eq!(response.status().as_u16(), 200);
         response.json().await.unwrap()
     };

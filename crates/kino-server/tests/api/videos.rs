@@ -37,7 +37,8 @@ async fn a_request_is_queued_with_the_models_defaults() {
     assert!(video.id.starts_with("video_"), "{}", video.id);
     assert_eq!(video.object, "video");
     assert_eq!((video.status, video.progress), (VideoStatus::Queued, 0));
-    assert_eq!((video.model.as_str(), video.seconds.as_str(), video.size.as_str()), ("kino-1", "2", "64x64"));
+    // OpenAI's default length.
+    assert_eq!((video.model.as_str(), video.seconds.as_str(), video.size.as_str()), ("kino-1", "4", "64x64"));
     assert_eq!(video.prompt, "a red rubber ball bounces twice on a wooden floor");
     assert_eq!((video.completed_at, video.error.clone(), video.remixed_from_video_id.clone()), (None, None, None));
 
@@ -61,9 +62,10 @@ async fn bad_requests_name_the_field_and_queue_nothing() {
         (json!({ "prompt": "x".repeat(5000) }), 400, "invalid_prompt", Some("prompt")),
         (json!({ "prompt": 42 }), 400, "invalid_field", Some("prompt")),
         (json!({}), 400, "invalid_field", Some("prompt")),
-        (json!({ "prompt": "a ball", "model": "sora-2" }), 400, "unknown_model", Some("model")),
+        (json!({ "prompt": "a ball", "model": "sora-3" }), 400, "unknown_model", Some("model")),
+        (json!({ "prompt": "a ball", "model": "sora-2-pro" }), 403, "pro_model", None),
         (json!({ "prompt": "a ball", "size": "1920x1080" }), 400, "unsupported_value", Some("size")),
-        (json!({ "prompt": "a ball", "seconds": "12" }), 400, "unsupported_value", Some("seconds")),
+        (json!({ "prompt": "a ball", "seconds": "5" }), 400, "unsupported_value", Some("seconds")),
         (json!({ "prompt": "a ball", "style": "noir" }), 400, "invalid_field", Some("style")),
         (json!({ "prompt": "a ball", "model": "kino-1-pro" }), 403, "pro_model", None),
     ];
@@ -73,12 +75,40 @@ async fn bad_requests_name_the_field_and_queue_nothing() {
     }
     let size = expect_error(create(&app, &app.client, json!({ "prompt": "a ball", "size": "1920x1080" })).await, 400).await;
     assert_eq!(size.error.message, "kino-1 cannot make size `1920x1080`; it makes 64x64");
+    let seconds = expect_error(create(&app, &app.client, json!({ "prompt": "a ball", "seconds": "5" })).await, 400).await;
+    assert_eq!(seconds.error.message, "kino-1 cannot make seconds `5`; it makes 2, 4, 8, 12 seconds");
     let list: VideoList = app.get("/v1/videos").await.json().await.unwrap();
     assert!(list.data.is_empty(), "a refused request queued a video");
 
     admin::run(&data(&app), AdminCommand::SetPlan { email: "ada@example.org".into(), plan: "pro".into() }).await.unwrap();
     let pro: Video = create(&app, &app.client, json!({ "prompt": "a ball", "model": "kino-1-pro" })).await.json().await.unwrap();
     assert_eq!(pro.model, "kino-1-pro");
+}
+
+#[tokio::test]
+async fn openai_model_names_and_an_operators_aliases_reach_kinos_models() {
+    let app = spawn_app_with(|settings| {
+        settings.accounts.invite_only = false;
+        settings.generation.models = vec!["kino-1".into(), "kino-1-pro".into()];
+        settings.generation.model_aliases = vec!["house=kino-1-pro".into()];
+    })
+    .await;
+    app.sign_up(&app.client, "ada", None).await;
+    let listed: Value = app.get("/v1/models").await.json().await.unwrap();
+    let ids: Vec<&str> = listed["data"].as_array().unwrap().iter().map(|m| m["id"].as_str().unwrap()).collect();
+    for id in ["kino-1", "kino-1-pro", "sora-2", "sora-2-pro", "sora-2-2025-12-08", "house"] {
+        assert!(ids.contains(&id), "{id} missing from {ids:?}");
+    }
+    // OpenAI's SDK default runs this server's default model and says which.
+    let video: Video = create(&app, &app.client, json!({ "prompt": "a ball", "model": "sora-2" })).await.json().await.unwrap();
+    assert_eq!(video.model, "kino-1");
+    let unknown = expect_error(create(&app, &app.client, json!({ "prompt": "a ball", "model": "sora-3" })).await, 400).await;
+    assert!(unknown.error.message.contains("runs kino-1, kino-1-pro (and answers sora-2 for kino-1,"), "{}", unknown.error.message);
+    admin::run(&data(&app), AdminCommand::SetPlan { email: "ada@example.org".into(), plan: "pro".into() }).await.unwrap();
+    for name in ["sora-2-pro", "house"] {
+        let video: Video = create(&app, &app.client, json!({ "prompt": "a ball", "model": name })).await.json().await.unwrap();
+        assert_eq!(video.model, "kino-1-pro", "{name}");
+    }
 }
 
 #[tokio::test]

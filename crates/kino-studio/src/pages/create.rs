@@ -50,7 +50,7 @@ fn create(props: &CreateProps) -> Html {
     let picked = use_state(|| None::<String>);
     // Only the answer to the latest prompt is shown.
     let asked = use_mut_ref(|| Rc::new(Cell::new(0u64)));
-    let (prompt, model) = (use_node_ref(), use_node_ref());
+    let (prompt, model, length) = (use_node_ref(), use_node_ref(), use_node_ref());
     {
         let models = models.clone();
         use_effect_with((), move |_| wasm_bindgen_futures::spawn_local(async move { models.set(Some(api::videos::models().await)) }));
@@ -106,7 +106,8 @@ fn create(props: &CreateProps) -> Html {
     // take: the prompt and slots it was made from, its seed and its steps, so the server makes
     // that same clip even if the prompt was edited since.
     let submit = {
-        let (prompt, model, video, events, error, reading) = (prompt.clone(), model.clone(), video.clone(), events.clone(), error.clone(), reading.clone());
+        let (prompt, model, length, video, events, error, reading) =
+            (prompt.clone(), model.clone(), length.clone(), video.clone(), events.clone(), error.clone(), reading.clone());
         Callback::from(move |take: Option<Take>| {
             let (text, slots, seed, steps) = match (take, &*reading) {
                 (Some(take), _) => (take.prompt, Some(take.slots), Some(take.seed), Some(take.steps)),
@@ -125,7 +126,7 @@ fn create(props: &CreateProps) -> Html {
             let request = CreateVideo {
                 prompt: text,
                 model: model.cast::<HtmlSelectElement>().map(|el| el.value()).filter(|m| !m.is_empty()),
-                seconds: None,
+                seconds: length.cast::<HtmlSelectElement>().map(|el| el.value()).filter(|s| !s.is_empty()),
                 size: None,
                 slots,
                 seed,
@@ -198,6 +199,14 @@ fn create(props: &CreateProps) -> Html {
                         <option value={m.id.clone()} selected={m.default}>
                             { format!("{}{}: {}", m.id, if m.legacy { " (legacy)" } else { "" }, m.description) }
                         </option>
+                    }) }
+                </select>
+                <label for="create-seconds">{ "Length" }</label>
+                // The model's own window first: the quickest to make. Longer clips continue it
+                // window by window, each adding to the wait.
+                <select id="create-seconds" ref={length}>
+                    { for chosen.iter().flat_map(|m| m.seconds.iter()).enumerate().map(|(i, s)| html! {
+                        <option value={s.clone()} selected={i == 0}>{ format!("{s} seconds") }</option>
                     }) }
                 </select>
                 if let Some(message) = FormError::general(&error, &["prompt"]) {
