@@ -87,6 +87,16 @@ pub struct Config {
 }
 
 impl Config {
+    /// Whether this server offers `model`.
+    pub fn runs(&self, model: &ModelSpec) -> bool {
+        self.models.iter().any(|offered| offered.id == model.id)
+    }
+
+    /// The aliases of models this server offers.
+    pub fn answered_aliases(&self) -> impl Iterator<Item = &ModelAlias> {
+        self.aliases.iter().filter(|alias| self.runs(alias.model))
+    }
+
     /// The registry's model called `name`, by its own name or an alias.
     pub fn model_called(&self, name: &str) -> Option<&'static ModelSpec> {
         let name = name.trim();
@@ -100,13 +110,12 @@ impl Config {
             None => models::default_among(&self.models),
             Some(name) => self.model_called(name).ok_or_else(|| {
                 let offered: Vec<_> = self.models.iter().map(|m| m.id).collect();
-                let runs = |alias: &&ModelAlias| self.models.iter().any(|m| m.id == alias.model.id);
-                let aliases: Vec<_> = self.aliases.iter().filter(runs).map(|a| format!("{} for {}", a.name, a.model.id)).collect();
+                let aliases: Vec<_> = self.answered_aliases().map(|a| format!("{} for {}", a.name, a.model.id)).collect();
                 let message = format!("there is no model `{name}`; this server runs {} (and answers {})", offered.join(", "), aliases.join(", "));
                 AppError::invalid("unknown_model", message, Some("model"))
             })?,
         };
-        if !self.models.iter().any(|offered| offered.id == model.id) {
+        if !self.runs(model) {
             return Err(AppError::Unavailable {
                 code: "model_unavailable",
                 message: format!("this server does not run {} right now (its weights are not installed)", model.id),

@@ -36,7 +36,7 @@ pub async fn list(State(state): State<AppState>) -> Json<ModelList> {
 pub async fn openai_list(State(state): State<AppState>) -> Json<OpenAiModelList> {
     let config = &state.config;
     let entry = |id: &str, model: &ModelSpec| OpenAiModel { id: id.to_owned(), object: "model".into(), created: model.released, owned_by: "kino".into() };
-    let aliases = config.aliases.iter().filter(|alias| config.models.iter().any(|m| m.id == alias.model.id)).map(|alias| entry(&alias.name, alias.model));
+    let aliases = config.answered_aliases().map(|alias| entry(&alias.name, alias.model));
     let data = config.models.iter().map(|model| entry(model.id, model)).chain(aliases).collect();
     Json(OpenAiModelList { object: "list".into(), data })
 }
