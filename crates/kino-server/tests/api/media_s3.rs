@@ -80,8 +80,15 @@ async fn a_generated_video_lives_in_the_bucket_and_leaves_with_it() {
     let client = reqwest::Client::builder().cookie_store(true).build().unwrap();
     let created = client.post(format!("{base}/api/v1/account")).json(&sign_up_body("ada", None)).send().await.unwrap();
     assert_eq!(created.status().as_u16(), 201);
-    let video: Video =
-        client.post(format!("{base}/v1/videos")).json(&json!({ "prompt": "a blue cube slides down a ramp" })).send().await.unwrap().json().await.unwrap();
+    let video: Video = client
+        .post(format!("{base}/v1/videos"))
+        .json(&json!({ "prompt": "a blue cube slides down a ramp", "seconds": "2" }))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
     let started = Instant::now();
     loop {
         let now: Video = client.get(format!("{base}/v1/videos/{}", video.id)).send().await.unwrap().json().await.unwrap();

@@ -165,7 +165,7 @@ async fn followers_only_videos_blocks_mutes_and_not_interested() {
     app.sign_up(&ada, "ada", None).await;
     let bob = app.new_client();
     app.sign_up(&bob, "bob", None).await;
-    let made: Video = post_json(&app, &ada, "/v1/videos", json!({ "prompt": "a yellow duck floats on water" })).await.json().await.unwrap();
+    let made: Video = post_json(&app, &ada, "/v1/videos", json!({ "prompt": "a yellow duck floats on water", "seconds": "2" })).await.json().await.unwrap();
     finished(&app, &ada, &made.id).await;
     publish(&app, &ada, &made.id, "followers").await;
     expect_error(page(&app, &bob, &made.id).await, 404).await;

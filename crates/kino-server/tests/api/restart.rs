@@ -23,8 +23,15 @@ async fn a_job_started_before_kill_9_completes_after_restart() {
     let created = client.post(format!("{base}/api/v1/account")).json(&sign_up_body("ada", None)).send().await.unwrap();
     assert_eq!(created.status().as_u16(), 201);
     // Wait until the worker has started the job, then kill the server mid-generation.
-    let video: Video =
-        client.post(format!("{base}/v1/videos")).json(&json!({ "prompt": "a red ball bounces on a wooden floor" })).send().await.unwrap().json().await.unwrap();
+    let video: Video = client
+        .post(format!("{base}/v1/videos"))
+        .json(&json!({ "prompt": "a red ball bounces on a wooden floor", "seconds": "2" }))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
     let started = Instant::now();
     loop {
         let now = status(&client, &base, &video.id).await;

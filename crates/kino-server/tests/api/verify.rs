@@ -25,7 +25,7 @@ async fn a_file_signed_here_is_trusted_traced_and_tampering_shows() {
     })
     .await;
     app.sign_up(&app.client, "ada", None).await;
-    let video: Video = app.post("/api/v1/videos", &json!({ "prompt": "a ball" })).await.json().await.unwrap();
+    let video: Video = app.post("/api/v1/videos", &json!({ "prompt": "a ball", "seconds": "2" })).await.json().await.unwrap();
     let watermark_id: i64 = {
         let db = kino_server::db::open(&app.database_url).await.unwrap();
         let (id,): (i64,) = sqlx::query_as("SELECT watermark_id FROM videos WHERE id = $1").bind(&video.id).fetch_one(&db.pool).await.unwrap();
