@@ -244,28 +244,38 @@ pub fn schedule(steps: usize, start: f64, shift: f64) -> Vec<f64> {
         .collect()
 }
 
-/// Integrates from `x` at `times[0]` to `times[last]`, calling `progress(step)` after each step.
+/// One step of `sampler` from `t` to `t_next`. The re-noising samplers take their fresh noise
+/// from `fresh` (seeded, a take is made again exactly); the others never call it.
+pub fn step(
+    field: &(impl VelocityField + ?Sized),
+    sampler: Sampler,
+    x: JointLatents,
+    t: f64,
+    t_next: f64,
+    fresh: impl FnOnce() -> JointLatents,
+) -> Result<JointLatents, ShapeError> {
+    match sampler {
+        Sampler::Euler => euler_step(field, x, t, t_next),
+        Sampler::Heun => heun_step(field, x, t, t_next),
+        Sampler::Ancestral => ancestral_step(field, x, t, t_next, &fresh()),
+        Sampler::Ddpm => ddpm_step(field, x, t, t_next, &fresh()),
+    }
+}
+
+/// Integrates from `x` at `times[0]` to `times[last]`, calling `progress(step)` after each step;
+/// step `i`'s fresh noise (re-noising samplers) is drawn from `seed + i`.
 pub fn sample(
     field: &(impl VelocityField + ?Sized),
     x: JointLatents,
     times: &[f64],
     sampler: Sampler,
+    seed: u64,
     mut progress: impl FnMut(usize),
 ) -> Result<JointLatents, ShapeError> {
     let mut x = x;
     for (i, pair) in times.windows(2).enumerate() {
-        x = match sampler {
-            Sampler::Euler => euler_step(field, x, pair[0], pair[1])?,
-            Sampler::Heun => heun_step(field, x, pair[0], pair[1])?,
-            Sampler::Ancestral => {
-                let fresh = x.noise_like();
-                ancestral_step(field, x, pair[0], pair[1], &fresh)?
-            }
-            Sampler::Ddpm => {
-                let fresh = x.noise_like();
-                ddpm_step(field, x, pair[0], pair[1], &fresh)?
-            }
-        };
+        let shapes = x.clone();
+        x = step(field, sampler, x, pair[0], pair[1], || shapes.seeded_noise_like(seed.wrapping_add(i as u64)))?;
         progress(i + 1);
     }
     Ok(x)

@@ -31,7 +31,6 @@ use crate::kino2::reader::{PromptReader, ReaderConfig};
 use crate::kino2::slots::SlotTensors;
 use crate::kino2::upscale::{Upscaler, UpscalerConfig};
 use crate::kino2::{Kino2, Kino2Config};
-use crate::noise::gaussian;
 use crate::shape::ShapeError;
 use crate::text::{TextEncoder, TextError, loader::LoadError};
 use crate::video_vae::{TIME_COMPRESSION, VideoVae, VideoVaeConfig, rgb_to_video, video_to_rgb};
@@ -404,7 +403,7 @@ impl Pipeline {
         let share = 1.0 / windows as f32;
         // `sample` reports up to 0.9, the decoding the rest: the first window has no decoding.
         let first = self.sample(request, self.noise(request.seed), 1.0, None, &mut |p| progress(p / 0.9 * share))?;
-        let rest = Request { seed: request.seed.wrapping_add(1), ..request.clone() };
+        let rest = Request { seed: window_seed(request.seed, 1), ..request.clone() };
         self.extend_by(&ClipLatents::from_joint(&first), latent_frames - window, &rest, &mut |p| progress(share + (1.0 - share) * p))
     }
 
@@ -446,7 +445,7 @@ impl Pipeline {
         let mut made: Option<JointLatents> = None;
         for (k, &start) in starts.iter().enumerate() {
             let x0 = self.window_of(source, start)?;
-            let seeded = Request { seed: request.seed.wrapping_add(k as u64), ..request.clone() };
+            let seeded = Request { seed: window_seed(request.seed, k as u64), ..request.clone() };
             let noisy = flow::noised(&x0, &self.noise(seeded.seed), &Tensor::<1>::full([1], strength, &self.device));
             // The frames this window shares with what is already redone stay as redone.
             let known = made.as_ref().map(|done| {
@@ -489,7 +488,7 @@ impl Pipeline {
         let rounds = latent_frames.div_ceil(per_window);
         let mut clip = source.clone();
         for round in 0..rounds {
-            let seeded = Request { seed: request.seed.wrapping_add(round as u64), ..request.clone() };
+            let seeded = Request { seed: window_seed(request.seed, round as u64), ..request.clone() };
             // `sample` reports up to 0.9 per window; the decoding below reports the rest.
             let x = self.continued(&clip, &seeded, &mut |p| progress((round as f32 + p / 0.9) / rounds as f32 * 0.9))?;
             clip = ClipLatents::from_joint(&x);
@@ -537,7 +536,7 @@ impl Pipeline {
         let shots = prompts.len() as f32;
         let mut clip = self.generate(&Request { prompt: first.clone(), ..request.clone() }, &mut |p| progress(p / shots))?;
         for (i, prompt) in rest.iter().enumerate() {
-            let seed = request.seed.wrapping_add(i as u64 + 1);
+            let seed = window_seed(request.seed, i as u64 + 1);
             clip = self.extend(&clip.latents, &Request { prompt: prompt.clone(), seed, ..request.clone() }, &mut |p| progress((i as f32 + 1.0 + p) / shots))?;
         }
         Ok(clip)
@@ -551,7 +550,7 @@ impl Pipeline {
     fn noise(&self, seed: u64) -> JointLatents {
         let [c, t, h, w] = self.config.window_shape();
         let [ac, af] = self.config.audio_latent();
-        JointLatents { video: gaussian([1, c, t, h, w], seed, &self.device), audio: gaussian([1, ac, af], seed ^ 0xA0D1_0000, &self.device) }
+        JointLatents::seeded_noise([1, c, t, h, w], [1, ac, af], seed, &self.device)
     }
 
     /// One generator window of `source` starting at latent frame `start`.
@@ -597,13 +596,8 @@ impl Pipeline {
             None => x,
         };
         for (i, pair) in times.windows(2).enumerate() {
-            x = match request.sampler.unwrap_or(self.config.sampler) {
-                Sampler::Euler => flow::euler_step(field, x, pair[0], pair[1])?,
-                Sampler::Heun => flow::heun_step(field, x, pair[0], pair[1])?,
-                // Seeded, so a take is made again exactly.
-                Sampler::Ancestral => flow::ancestral_step(field, x, pair[0], pair[1], &self.noise(request.seed.wrapping_add(0xA4C0_0000 + i as u64)))?,
-                Sampler::Ddpm => flow::ddpm_step(field, x, pair[0], pair[1], &self.noise(request.seed.wrapping_add(0xA4C0_0000 + i as u64)))?,
-            };
+            let fresh = || self.noise(request.seed.wrapping_add(0xA4C0_0000 + i as u64));
+            x = flow::step(field, request.sampler.unwrap_or(self.config.sampler), x, pair[0], pair[1], fresh)?;
             if let Some(k) = known {
                 x = k.pin(x, &pin_noise, pair[1]);
             }
@@ -702,5 +696,34 @@ impl Known {
             video: Tensor::cat(vec![v, x.video.narrow(2, self.frames, vt - self.frames)], 2),
             audio: Tensor::cat(vec![a, x.audio.narrow(2, af, at - af)], 2),
         }
+    }
+}
+
+/// The seed of window `k` of a take seeded `seed` (window 0 keeps the take's own), mixed: as
+/// `seed + k`, a take's second window drew the noise of the next seed's first.
+fn window_seed(seed: u64, k: u64) -> u64 {
+    if k == 0 {
+        return seed;
+    }
+    let mut z = seed ^ k.wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+    z ^ (z >> 31)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn no_window_of_a_take_shares_its_seed_with_another_window_of_nearby_takes() {
+        // A long clip's windows: the take's seed, then window 1's, then continuations of that.
+        let windows = |seed: u64| {
+            let rest = window_seed(seed, 1);
+            [seed, rest, window_seed(rest, 1), window_seed(rest, 2), window_seed(rest, 3)]
+        };
+        let all: std::collections::HashSet<u64> = (0..200).flat_map(windows).collect();
+        assert_eq!(all.len(), 200 * 5);
+        assert_eq!(window_seed(42, 0), 42, "a one-window take keeps its seed, so kept previews are unchanged");
     }
 }

@@ -199,7 +199,7 @@ fn samplers_follow_a_straight_path_exactly() {
     let noise = x0.noise_like();
     for sampler in [Sampler::Euler, Sampler::Heun, Sampler::Ancestral, Sampler::Ddpm] {
         let mut steps = 0;
-        let out = flow::sample(&Towards(x0.clone()), noise.clone(), &schedule(4, 1.0, 3.0), sampler, |_| steps += 1).expect("sample");
+        let out = flow::sample(&Towards(x0.clone()), noise.clone(), &schedule(4, 1.0, 3.0), sampler, 1, |_| steps += 1).expect("sample");
         assert_eq!(steps, 4);
         assert!(max_abs_diff(out.video, x0.video.clone()) < 1e-4, "{sampler:?}");
     }

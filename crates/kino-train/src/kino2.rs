@@ -12,15 +12,16 @@
 //! even framed on its subject, an object is a few percent of a frame's pixels.
 //!
 //! Held-out metrics (fixed noise, the stage's distribution): the loss at t = 0.25, 0.5, 0.75
-//! (`loss`) and over the object pixels alone (`object_loss`); the slot gain (that loss with
+//! (`loss`) and over the object pixels alone (`object_loss`, and at t = 0.25 alone,
+//! `object_loss_t25`: there the noisy clip shows the object plainly); the slot gain (that loss with
 //! nothing asked minus with the slots: how much the model reads them); the colour gain (the
 //! object pixels' loss under slots with every object's colour changed minus under the true
 //! ones, at t = 0.5, 0.75, 0.95: near 0, the model draws an object's colour without reading the
 //! colour slot), the kind gain (the same with every object's kind changed, [`rekinded`], at
 //! t = 0.25, 0.5, 0.75 and their mean: near 0, the kind slot does not shape the object), the binding probe ([`binding_probe`]: which colour comes out of a clip denoised
 //! from t = 0.7 under its own slots, `probe_colour_kept`, and under another colour's,
-//! `probe_colour_taken`), and a contact sheet of two held-out clips' slots sampled, above their
-//! renders.
+//! `probe_colour_taken`), a contact sheet of two held-out clips' slots sampled, above their
+//! renders, and a denoising sheet ([`write_denoised`]).
 
 use std::cell::{Cell, OnceCell};
 use std::path::{Path, PathBuf};
@@ -90,6 +91,10 @@ pub struct Kino2Args {
     /// The generator's size: `base` (8 blocks of 256) or `small` (6 blocks of 192).
     #[arg(long, default_value = "base")]
     pub size: String,
+    /// The pixel head also sees the noisy clip and the time (its new convolution starts at zero,
+    /// so `--init` weights without it carry over unchanged).
+    #[arg(long)]
+    pub head_sees_noisy: bool,
 }
 
 impl Default for Kino2Args {
@@ -159,7 +164,7 @@ impl Kino2Task {
         anyhow::ensure!(args.kind_margin.is_finite() && args.kind_margin >= 0.0, "--kind-margin must be 0 or more, not {}", args.kind_margin);
         anyhow::ensure!(args.time_mean.is_finite(), "--time-mean must be a number, not {}", args.time_mean);
         anyhow::ensure!((0.0..1.0).contains(&args.loss_floor), "--loss-floor must be a time from 0 up to 1, not {}", args.loss_floor);
-        let model = model_config(&args.size)?;
+        let model = Kino2Config { head_sees_noisy: args.head_sees_noisy, ..model_config(&args.size)? };
         model.check().map_err(anyhow::Error::msg)?;
         let audio = load_part(AudioVaeConfig::audio_64().init(plain), &args.audio, kino_model::pipeline::AUDIO_VAE_FILE)
             .context("kino-1's audio autoencoder (models/kino-1-teacher)")?;
@@ -414,6 +419,9 @@ impl Task for Kino2Task {
             ("probe_colour_taken".into(), taken),
             ("loss".into(), loss[0]),
             ("object_loss".into(), loss[1]),
+            // The least noisy time alone: where the noisy clip already shows the object, so a
+            // model that follows it draws the object where it is (the denoising sheet's ghost).
+            ("object_loss_t25".into(), asked_at[0][1]),
             ("slot_gain".into(), unasked[0] - loss[0]),
             ("object_slot_gain".into(), unasked[1] - loss[1]),
             ("object_colour_gain".into(), colour_gain),
@@ -445,7 +453,7 @@ pub fn binding_probe(model: &Kino2, clips: &[Clip], x0: &JointLatents, palette: 
     let asked: Vec<ClipSlots> = truth.iter().chain(&swapped).cloned().collect();
     let field =
         SlotGuided { model, slots: SlotTensors::new(&asked, device), unconditional: SlotTensors::unconditional(2 * b, device), scale: 3.0, window: [0.1, 0.9] };
-    let made = flow::sample(&field, start, &flow::schedule(8, PROBE_FROM, 1.0), Sampler::Euler, |_| {})?;
+    let made = flow::sample(&field, start, &flow::schedule(8, PROBE_FROM, 1.0), Sampler::Euler, 0, |_| {})?;
     let video = made.video.clamp(-1.0, 1.0);
     let (mut kept, mut taken, mut counted) = (0, 0, 0);
     for (i, clip) in clips.iter().enumerate() {
@@ -514,7 +522,7 @@ fn write_samples(model: &Kino2, clips: &[Clip], x0: &JointLatents, device: &Devi
     };
     let field =
         SlotGuided { model, slots: SlotTensors::new(&slots, device), unconditional: SlotTensors::unconditional(n, device), scale: 3.0, window: [0.1, 0.9] };
-    let made = flow::sample(&field, start, &flow::schedule(16, 1.0, 1.0), Sampler::Ancestral, |_| {})?;
+    let made = flow::sample(&field, start, &flow::schedule(16, 1.0, 1.0), Sampler::Ancestral, 13, |_| {})?;
     let video = made.video.clamp(-1.0, 1.0);
     let mut rows = Vec::new();
     for i in 0..n {
@@ -635,7 +643,7 @@ mod tests {
         let errors = denoise::velocity_errors(&model, &x0, &x0.noise_like(), Tensor::from_floats([0.3, 0.9], &device), &slots, 0.3).expect("shapes");
         assert_eq!(errors.video.dims(), [2, 3, f, h, w]);
         let field = SlotGuided { model: &model, slots: slots.clone(), unconditional: SlotTensors::unconditional(2, &device), scale: 2.0, window: [0.1, 0.9] };
-        let made = flow::sample(&field, x0.noise_like(), &flow::schedule(3, 1.0, 1.0), Sampler::Euler, |_| {}).expect("samples");
+        let made = flow::sample(&field, x0.noise_like(), &flow::schedule(3, 1.0, 1.0), Sampler::Euler, 0, |_| {}).expect("samples");
         // A generator that starts at zero predicts a clean clip of zeros, reached exactly on the last step.
         assert!(made.video.abs().max().into_scalar::<f32>() < 1e-5);
     }

@@ -387,7 +387,7 @@ impl TeacherTask {
             audio: Tensor::random([1, ac, af], Distribution::Normal(0.0, 1.0), device),
         };
         let field = Guided { model, cond: Conditioning::text(text), scale };
-        let x = flow::sample(&field, noise, &flow::schedule(steps, 1.0, 3.0), Sampler::Euler, |_| ())?;
+        let x = flow::sample(&field, noise, &flow::schedule(steps, 1.0, 3.0), Sampler::Euler, 0, |_| ())?;
         let video = self.vae.decode(x.video.div_scalar(self.config.video_scale))?.clamp(-1.0, 1.0);
         frames_of(&video, 0)
     }

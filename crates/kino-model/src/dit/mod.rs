@@ -209,6 +209,16 @@ impl JointLatents {
         JointLatents { video: self.video.random_like(normal), audio: self.audio.random_like(normal) }
     }
 
+    /// Standard Gaussian noise of the same shapes drawn from `seed`: the same seed, the same noise.
+    pub fn seeded_noise_like(&self, seed: u64) -> JointLatents {
+        JointLatents::seeded_noise(self.video.dims(), self.audio.dims(), seed, &self.video.device())
+    }
+
+    /// Standard Gaussian noise of shapes `video` and `audio` drawn from `seed`.
+    pub fn seeded_noise(video: [usize; 5], audio: [usize; 3], seed: u64, device: &Device) -> JointLatents {
+        JointLatents { video: crate::noise::gaussian(video, seed, device), audio: crate::noise::gaussian(audio, seed ^ 0xA0D1_0000, device) }
+    }
+
     pub fn batch(&self) -> usize {
         self.video.dims()[0]
     }

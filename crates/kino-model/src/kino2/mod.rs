@@ -66,6 +66,10 @@ pub struct Kino2Config {
     /// clip alone; configs written before it existed).
     #[serde(default)]
     pub head_features: usize,
+    /// Whether the head also sees the noisy clip and the time ([`head`]; false in configs
+    /// written before it existed).
+    #[serde(default)]
+    pub head_sees_noisy: bool,
 }
 
 impl Kino2Config {
@@ -84,6 +88,7 @@ impl Kino2Config {
             mlp_ratio: 4,
             time_frequencies: 128,
             head_features: 8,
+            head_sees_noisy: false,
         }
     }
 
@@ -101,6 +106,7 @@ impl Kino2Config {
             mlp_ratio: 2,
             time_frequencies: 16,
             head_features: 2,
+            head_sees_noisy: true,
         }
     }
 
@@ -163,7 +169,7 @@ impl Kino2Config {
             norm_out: LayerNormConfig::new(d).with_epsilon(1e-6).with_bias(false).init(device),
             modulation_out: zeros(d, 2 * d),
             video_out: zeros(d, self.painted_values()),
-            head: (self.head_features > 0).then(|| PixelHeadConfig { features: self.head_features, hidden: 32 }.init(device)),
+            head: (self.head_features > 0).then(|| PixelHeadConfig { features: self.head_features, hidden: 32, sees_noisy: self.head_sees_noisy }.init(device)),
             audio_out: zeros(d, audio_in),
             shape: Kino2Shape {
                 video: self.video,
@@ -242,7 +248,7 @@ impl Kino2 {
         let [_, na, _] = audio.dims();
         let mut tokens = Tensor::cat(vec![video, audio], 1) + self.positions.val().reshape([1, nv + na, d]); // [b, n, d]
         let (objects, clip) = self.slots.forward(slots); // [b, m, d], [b, d]
-        let c = self.time.forward(t) + clip.clone(); // [b, d]
+        let c = self.time.forward(t.clone()) + clip.clone(); // [b, d]
         let (context, hidden) = self.context(objects, clip, &slots.present);
         for block in &self.blocks {
             tokens = block.forward(tokens, c.clone(), context.clone(), hidden.clone());
@@ -254,7 +260,7 @@ impl Kino2 {
         let [c, f, h, w] = s.video;
         let painted = unpatchify(video, s.patch, [c + s.head_features, f, h, w]); // [b, 3+F, f, h, w]
         let video = match &self.head {
-            Some(head) => head.forward(painted),
+            Some(head) => head.forward(painted, x.video.clone(), t),
             None => painted,
         };
         Ok(JointLatents { video, audio: unpatchify_audio(audio, s.audio_patch, s.audio_latent[0]) })
