@@ -56,7 +56,10 @@ fn artifacts_dir() -> std::path::PathBuf {
 /// (`KINO_URL`; `KINO_BIN` and `KINO_DATA` to act as its operator; `KINO_STUDIO`, the built
 /// studio).
 pub fn with_server(studio_dir: &Path, node_args: &[OsString]) -> anyhow::Result<()> {
-    run_checked(project::cargo().args(["build", "--package", "kino-server", "--bin", "kino"]))?;
+    // The whole workspace's features, as `cargo xtask test` built them: after the Rust tests
+    // this builds nothing (`--package kino-server` alone resolved other features and built a
+    // third of the server's dependencies again).
+    run_checked(project::cargo().args(["build", "--workspace", "--exclude", "kino-studio", "--bin", "kino"]))?;
     let scratch = project::scratch_dir("e2e")?;
     let data = scratch.join("data");
     let server = Server::start(&data, studio_dir)?;
@@ -102,6 +105,8 @@ impl Server {
             // The committed model weights and the fetched text encoder: the e2e flows generate.
             .arg("--models-dir")
             .arg(project::root().join("models"))
+            // The webhooks test's receiver listens on this machine.
+            .args(["--webhooks-to-private-addresses", "true"])
             .stdout(Stdio::piped())
             .spawn()
             .with_context(|| format!("starting {}", binary.display()))?;

@@ -41,7 +41,11 @@ fn postgres_suite(s3_server: &std::path::Path) -> anyhow::Result<()> {
         return Ok(());
     }
     run_checked(
-        project::cargo().args(["test", "--package", "kino-server", "--test", "api"]).env("KINO_TEST_DATABASE_URL", &url).env("KINO_TEST_S3_SERVER", s3_server),
+        // The same packages as the first run, so the same features: nothing is built again.
+        project::cargo()
+            .args(["test", "--workspace", "--exclude", "kino-studio", "--test", "api"])
+            .env("KINO_TEST_DATABASE_URL", &url)
+            .env("KINO_TEST_S3_SERVER", s3_server),
     )
 }
 
