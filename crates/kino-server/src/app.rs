@@ -19,7 +19,8 @@ use crate::error::AppError;
 use crate::generation::{GenerateHandler, Models};
 use crate::jobs::{Registry, Worker, WorkerSettings};
 use crate::routes;
-use crate::settings::{AccountSettings, GenerationSettings, ModelAlias, Settings};
+use crate::settings::{AccountSettings, GenerationSettings, ModelAlias, Settings, WebhookSettings};
+use crate::webhooks::DeliverHandler;
 
 /// What every handler can reach.
 #[derive(Clone)]
@@ -56,6 +57,7 @@ impl AppState {
                 aliases,
                 secure_cookies: settings.secure_cookies,
                 data_dir: settings.data.data,
+                webhooks: settings.webhooks,
             }),
             wake: Arc::new(tokio::sync::Notify::new()),
             blobs,
@@ -66,7 +68,7 @@ impl AppState {
 
     /// The job workers of this process (`concurrency` loops), woken by this state's enqueues.
     pub fn worker(&self, concurrency: usize) -> Worker {
-        let registry = Registry::default().with(GenerateHandler { state: self.clone() });
+        let registry = Registry::default().with(GenerateHandler { state: self.clone() }).with(DeliverHandler { state: self.clone() });
         let mut worker = Worker::new(self.db.clone(), registry, WorkerSettings { concurrency, ..WorkerSettings::default() });
         worker.wake = self.wake.clone();
         worker
@@ -84,6 +86,7 @@ pub struct Config {
     pub aliases: Vec<ModelAlias>,
     pub secure_cookies: bool,
     pub data_dir: PathBuf,
+    pub webhooks: WebhookSettings,
 }
 
 impl Config {

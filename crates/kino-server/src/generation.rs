@@ -17,7 +17,7 @@ use crate::app::AppState;
 use crate::blobs::Variant;
 use crate::domain::videos::{GENERATE, GeneratePayload};
 use crate::error::AppError;
-use crate::jobs::{JobContext, JobError, JobHandler};
+use crate::jobs::{JobContext, JobEnd, JobError, JobHandler};
 use crate::store;
 use crate::store::videos::Kind;
 
@@ -157,6 +157,15 @@ impl JobHandler for GenerateHandler {
 
     fn run(&self, context: JobContext) -> BoxFuture<'_, Result<serde_json::Value, JobError>> {
         async move { self.generate(context).await }.boxed()
+    }
+
+    fn ended<'a>(&'a self, job_id: &'a str, _end: JobEnd) -> BoxFuture<'a, ()> {
+        async move {
+            if let Err(error) = crate::webhooks::video_ended(&self.state, job_id).await {
+                tracing::warn!(%error, "queueing the video's webhooks");
+            }
+        }
+        .boxed()
     }
 }
 

@@ -17,6 +17,7 @@ pub mod openapi;
 pub mod routes;
 pub mod settings;
 pub mod store;
+pub mod webhooks;
 
 pub use app::{AppState, Application};
 pub use settings::Settings;

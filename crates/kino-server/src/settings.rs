@@ -71,6 +71,16 @@ impl Default for AccountSettings {
     }
 }
 
+/// Where webhooks may go.
+#[derive(Debug, Clone, Default, Args)]
+pub struct WebhookSettings {
+    /// Let webhook endpoints be loopback, private or link-local addresses (a receiver on this
+    /// machine or network). Off by default: a webhook must not reach into the server's own
+    /// network.
+    #[arg(long = "webhooks-to-private-addresses", env = "KINO_WEBHOOKS_TO_PRIVATE_ADDRESSES", default_value_t = false, action = ArgAction::Set)]
+    pub to_private_addresses: bool,
+}
+
 fn parse_region(raw: &str) -> Result<Region, String> {
     Region::parse(raw).map_err(|error| error.to_string())
 }
@@ -201,6 +211,9 @@ pub struct Settings {
 
     #[command(flatten)]
     pub generation: GenerationSettings,
+
+    #[command(flatten)]
+    pub webhooks: WebhookSettings,
 }
 
 impl Settings {
@@ -214,6 +227,7 @@ impl Settings {
             accounts: AccountSettings::default(),
             // No workers: a test that wants jobs run turns them on.
             generation: GenerationSettings { workers: 0, ..GenerationSettings::default() },
+            webhooks: WebhookSettings::default(),
         }
     }
 }

@@ -14,6 +14,7 @@ use crate::pages::sign_in::SignInPage;
 use crate::pages::sign_up::SignUpPage;
 use crate::pages::verify::VerifyPage;
 use crate::pages::video::VideoPageView;
+use crate::pages::webhooks::WebhooksPage;
 use crate::pages::{device::DevicePage, home::HomePage, not_found::NotFoundPage};
 use crate::session::SessionProvider;
 
@@ -41,6 +42,8 @@ pub enum Route {
     Account,
     #[at("/api-keys")]
     ApiKeys,
+    #[at("/webhooks")]
+    Webhooks,
     #[at("/u/:handle")]
     Profile { handle: String },
     #[not_found]
@@ -61,6 +64,7 @@ fn switch(route: Route) -> Html {
         Route::SignIn => html! { <SignInPage /> },
         Route::Account => html! { <AccountPage /> },
         Route::ApiKeys => html! { <ApiKeysPage /> },
+        Route::Webhooks => html! { <WebhooksPage /> },
         Route::Profile { handle } => html! { <ProfilePage handle={handle} /> },
         Route::NotFound => html! { <NotFoundPage /> },
     }

@@ -7,11 +7,13 @@ mod accounts;
 mod health;
 mod videos;
 mod waitlist;
+mod webhooks;
 
 pub use accounts::*;
 pub use health::*;
 pub use videos::*;
 pub use waitlist::*;
+pub use webhooks::*;
 
 /// Every error the API returns has this shape (the one OpenAI's API uses, so that its
 /// clients understand Kino's errors too).

@@ -8,3 +8,4 @@ pub mod mail;
 pub mod posts;
 pub mod social;
 pub mod videos;
+pub mod webhooks;

@@ -71,10 +71,24 @@ fn retryable(error: impl std::fmt::Display) -> JobError {
     JobError::Retryable(error.to_string())
 }
 
+/// How a job ended for good.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum JobEnd {
+    Completed,
+    Failed,
+    Cancelled,
+}
+
 /// One kind of job. `run` returns the result stored on the job (JSON).
 pub trait JobHandler: Send + Sync + 'static {
     fn kind(&self) -> &'static str;
     fn run(&self, context: JobContext) -> BoxFuture<'_, Result<serde_json::Value, JobError>>;
+
+    /// Called once a job of this kind has ended for good (not after an attempt that will be
+    /// tried again), its end already recorded.
+    fn ended<'a>(&'a self, _job_id: &'a str, _end: JobEnd) -> BoxFuture<'a, ()> {
+        Box::pin(async {})
+    }
 }
 
 /// The handlers this process can run, by kind.
@@ -110,8 +124,30 @@ pub async fn enqueue(
     payload: &impl serde::Serialize,
     idempotency_key: Option<&str>,
 ) -> Result<(JobRow, bool), AppError> {
+    insert(conn, kind, owner_id, payload, DEFAULT_MAX_ATTEMPTS, idempotency_key).await
+}
+
+/// Puts a job on the queue that runs up to `max_attempts` times (with backoff) before it fails.
+pub async fn enqueue_tries(
+    conn: &mut store::Conn,
+    kind: &str,
+    owner_id: Option<&str>,
+    payload: &impl serde::Serialize,
+    max_attempts: i64,
+) -> Result<JobRow, AppError> {
+    Ok(insert(conn, kind, owner_id, payload, max_attempts, None).await?.0)
+}
+
+async fn insert(
+    conn: &mut store::Conn,
+    kind: &str,
+    owner_id: Option<&str>,
+    payload: &impl serde::Serialize,
+    max_attempts: i64,
+    idempotency_key: Option<&str>,
+) -> Result<(JobRow, bool), AppError> {
     let payload = serde_json::to_string(payload).map_err(|e| AppError::Internal(e.into()))?;
     let id = ids::new_id("job");
-    let job = store::jobs::NewJob { id: &id, kind, owner_id, payload: &payload, max_attempts: DEFAULT_MAX_ATTEMPTS, idempotency_key, now: ids::now_ms() };
+    let job = store::jobs::NewJob { id: &id, kind, owner_id, payload: &payload, max_attempts, idempotency_key, now: ids::now_ms() };
     Ok(store::jobs::insert(conn, &job).await?)
 }

@@ -7,7 +7,7 @@ use std::time::Duration;
 use tokio::sync::Notify;
 use tracing::Instrument;
 
-use super::{JobContext, JobError, Registry};
+use super::{JobContext, JobEnd, JobError, Registry};
 use crate::db::Db;
 use crate::{ids, store};
 
@@ -75,7 +75,7 @@ impl Worker {
     async fn run_job(&self, worker_id: &str, job: store::jobs::JobRow) {
         let span = tracing::info_span!("job", id = %job.id, kind = %job.kind, attempt = job.attempts);
         async move {
-            let (id, attempts, max_attempts) = (job.id.clone(), job.attempts, job.max_attempts);
+            let (id, kind, attempts, max_attempts) = (job.id.clone(), job.kind.clone(), job.attempts, job.max_attempts);
             let outcome = if attempts > max_attempts {
                 let last = job.error.clone().unwrap_or_default();
                 Err(JobError::Permanent(format!("gave up after {max_attempts} attempts: {last}")))
@@ -88,8 +88,14 @@ impl Worker {
             } else {
                 Err(JobError::Permanent(format!("no handler for jobs of kind {}", job.kind)))
             };
-            if let Err(error) = self.record(worker_id, &id, attempts, max_attempts, outcome).await {
-                tracing::error!(%error, "recording how a job ended");
+            match self.record(worker_id, &id, attempts, max_attempts, outcome).await {
+                Ok(Some(end)) => {
+                    if let Some(handler) = self.registry.get(&kind) {
+                        handler.ended(&id, end).await;
+                    }
+                }
+                Ok(None) => {}
+                Err(error) => tracing::error!(%error, "recording how a job ended"),
             }
         }
         .instrument(span)
@@ -121,29 +127,32 @@ impl Worker {
         attempts: i64,
         max_attempts: i64,
         outcome: Result<serde_json::Value, JobError>,
-    ) -> Result<(), sqlx::Error> {
+    ) -> Result<Option<JobEnd>, sqlx::Error> {
         let mut conn = self.db.pool.acquire().await?;
         let now = ids::now_ms();
-        match outcome {
+        // `finish` is false when this worker no longer holds the job (its lease ran out and
+        // another took it): that one records the end.
+        let end = match outcome {
             Ok(result) => {
-                store::jobs::finish(&mut conn, id, worker_id, "completed", Some(&result.to_string()), None, now).await?;
                 tracing::info!("completed");
+                store::jobs::finish(&mut conn, id, worker_id, "completed", Some(&result.to_string()), None, now).await?.then_some(JobEnd::Completed)
             }
             Err(JobError::Cancelled) => {
-                store::jobs::finish(&mut conn, id, worker_id, "cancelled", None, None, now).await?;
                 tracing::info!("cancelled");
+                store::jobs::finish(&mut conn, id, worker_id, "cancelled", None, None, now).await?.then_some(JobEnd::Cancelled)
             }
             Err(JobError::Retryable(message)) if attempts < max_attempts => {
                 // Exponential backoff: 2 s, 4 s, 8 s, ...
                 let delay = 1000 * (1_i64 << attempts.clamp(1, 10));
                 store::jobs::retry_later(&mut conn, id, worker_id, &message, now + delay, now).await?;
                 tracing::warn!(%message, delay_ms = delay, "will retry");
+                None
             }
             Err(JobError::Retryable(message) | JobError::Permanent(message)) => {
-                store::jobs::finish(&mut conn, id, worker_id, "failed", None, Some(&message), now).await?;
                 tracing::warn!(%message, "failed");
+                store::jobs::finish(&mut conn, id, worker_id, "failed", None, Some(&message), now).await?.then_some(JobEnd::Failed)
             }
-        }
-        Ok(())
+        };
+        Ok(end)
     }
 }

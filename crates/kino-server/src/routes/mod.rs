@@ -24,6 +24,7 @@ pub mod users;
 pub mod verify;
 pub mod videos;
 pub mod waitlist;
+pub mod webhooks;
 
 /// The routes OpenAI's Videos API has, shared by `/v1` and `/api/v1` (only the content
 /// route differs: the studio may fetch any video its viewer may see).
@@ -87,6 +88,17 @@ pub fn api() -> Documented {
         .get("/api-keys", api_keys::list, op("My API keys").returns::<ApiKeyList>())
         .post("/api-keys", api_keys::create, op("Create an API key (shown once)").body::<CreateApiKey>().status(201).returns::<ApiKeyCreated>())
         .delete("/api-keys/{id}", api_keys::revoke, op("Revoke an API key").status(204))
+        .get("/webhooks", webhooks::list, op("My webhook endpoints").returns::<WebhookEndpointList>())
+        .post(
+            "/webhooks",
+            webhooks::create,
+            op("Register a webhook endpoint for video.completed and video.failed (its signing secret is shown once)")
+                .body::<CreateWebhookEndpoint>()
+                .status(201)
+                .returns::<WebhookEndpointCreated>(),
+        )
+        .delete("/webhooks/{id}", webhooks::delete, op("Delete a webhook endpoint and its delivery log").status(204))
+        .get("/webhooks/{id}/deliveries", webhooks::deliveries, op("An endpoint's last 50 deliveries, newest first").returns::<WebhookDeliveryList>())
         .get("/models", models::list, op("The models this server runs").auth(Auth::Public).returns::<ModelList>())
         .get(
             "/models/{id}/preview",

@@ -319,7 +319,11 @@ async fn serve_content(state: &AppState, video: &store::videos::VideoRow, params
 pub async fn cancel(State(state): State<AppState>, current: CurrentUser, Path(id): Path<String>) -> Result<Json<Video>, AppError> {
     let mut conn = state.db.pool.acquire().await?;
     let video = videos::owned(&mut conn, &current.user, &id).await?;
-    store::jobs::cancel(&mut conn, &video.job_id, crate::ids::now_ms()).await?;
+    let job = store::jobs::cancel(&mut conn, &video.job_id, crate::ids::now_ms()).await?;
+    // A queued video ends here; a running one ends in its worker, which sends its webhooks.
+    if video.job_state == "queued" && job.is_some_and(|job| job.state == "cancelled") {
+        crate::webhooks::video_ended(&state, &video.job_id).await?;
+    }
     Ok(Json(videos::owned(&mut conn, &current.user, &id).await?.to_video()))
 }
 

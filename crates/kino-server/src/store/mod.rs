@@ -12,6 +12,7 @@ pub mod social;
 pub mod users;
 pub mod videos;
 pub mod waitlist;
+pub mod webhooks;
 
 /// What every store function gets: a pooled connection or an open transaction.
 pub type Conn = sqlx::AnyConnection;

@@ -19,3 +19,4 @@ mod studio;
 mod verify;
 mod videos;
 mod waitlist;
+mod webhooks;

@@ -16,6 +16,7 @@ pub mod users;
 pub mod verify;
 pub mod videos;
 pub mod waitlist;
+pub mod webhooks;
 
 /// The studio is served by the API's own server, so paths are relative to the page's origin.
 pub(crate) const API_ROOT: &str = "/api/v1";

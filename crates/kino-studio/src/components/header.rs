@@ -44,6 +44,7 @@ pub fn header() -> Html {
             <>
                 { link(Route::Account, &format!("@{}", account.handle)) }
                 { link(Route::ApiKeys, "API keys") }
+                { link(Route::Webhooks, "Webhooks") }
                 <button class="link-button" onclick={sign_out}>{ "Sign out" }</button>
             </>
         },

@@ -13,3 +13,4 @@ pub mod sign_in;
 pub mod sign_up;
 pub mod verify;
 pub mod video;
+pub mod webhooks;
