@@ -56,9 +56,9 @@ fn artifacts_dir() -> std::path::PathBuf {
 /// (`KINO_URL`; `KINO_BIN` and `KINO_DATA` to act as its operator; `KINO_STUDIO`, the built
 /// studio).
 pub fn with_server(studio_dir: &Path, node_args: &[OsString]) -> anyhow::Result<()> {
-    // The whole workspace's features, as `cargo xtask test` built them: after the Rust tests
-    // this builds nothing (`--package kino-server` alone resolved other features and built a
-    // third of the server's dependencies again).
+    // The whole workspace's packages, as `cargo xtask test` asks for them, so mostly the same
+    // features: after the Rust tests this rebuilds only c2pa's crypto chain (`--package
+    // kino-server` alone resolved other features and rebuilt sqlx, reqwest and more).
     run_checked(project::cargo().args(["build", "--workspace", "--exclude", "kino-studio", "--bin", "kino"]))?;
     let scratch = project::scratch_dir("e2e")?;
     let data = scratch.join("data");

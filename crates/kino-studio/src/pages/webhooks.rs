@@ -29,8 +29,9 @@ fn webhooks() -> Html {
     let created = use_state(|| None::<WebhookEndpointCreated>);
     let error = use_state(|| None::<FormError>);
     let url = use_node_ref();
-    let boxes: Vec<NodeRef> = WEBHOOK_EVENTS.iter().map(|_| NodeRef::default()).collect();
-    let boxes = use_memo((), move |_| boxes);
+    // Which events are ticked, kept in state: the page re-renders (an error shown, the list
+    // reloaded) and must keep the person's choice.
+    let ticked = use_state(|| vec![true; WEBHOOK_EVENTS.len()]);
     let reload = {
         let (endpoints, error) = (endpoints.clone(), error.clone());
         move || {
@@ -48,15 +49,10 @@ fn webhooks() -> Html {
         use_effect_with((), move |_| reload());
     }
     let onsubmit = {
-        let (url, boxes, created, error, reload) = (url.clone(), boxes.clone(), created.clone(), error.clone(), reload.clone());
+        let (url, ticked, created, error, reload) = (url.clone(), ticked.clone(), created.clone(), error.clone(), reload.clone());
         Callback::from(move |event: SubmitEvent| {
             event.prevent_default();
-            let events: Vec<String> = WEBHOOK_EVENTS
-                .iter()
-                .zip(boxes.iter())
-                .filter(|(_, node)| node.cast::<HtmlInputElement>().is_some_and(|input| input.checked()))
-                .map(|(event, _)| (*event).to_owned())
-                .collect();
+            let events: Vec<String> = WEBHOOK_EVENTS.iter().zip(ticked.iter()).filter(|(_, on)| **on).map(|(event, _)| (*event).to_owned()).collect();
             let request = CreateWebhookEndpoint { url: value_of(&url), events: Some(events) };
             if request.url.trim().is_empty() {
                 return error.set(Some(FormError::at("url", "give the URL Kino should send events to")));
@@ -96,11 +92,20 @@ fn webhooks() -> Html {
     };
     let checkboxes = WEBHOOK_EVENTS
         .iter()
-        .zip(boxes.iter())
-        .map(|(event, node)| {
+        .enumerate()
+        .map(|(i, event)| {
+            let onchange = {
+                let ticked = ticked.clone();
+                Callback::from(move |change: Event| {
+                    let on = change.target_unchecked_into::<HtmlInputElement>().checked();
+                    let mut next = (*ticked).clone();
+                    next[i] = on;
+                    ticked.set(next);
+                })
+            };
             html! {
                 <label class="check">
-                    <input type="checkbox" id={checkbox_id(event)} ref={node.clone()} checked=true />
+                    <input type="checkbox" id={checkbox_id(event)} checked={ticked[i]} {onchange} />
                     <code>{ *event }</code>
                 </label>
             }
