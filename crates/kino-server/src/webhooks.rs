@@ -111,10 +111,10 @@ impl DeliverHandler {
             .await
             .map_err(|e| Missed::Again { status: None, error: format!("{host} could not be resolved: {e}") })?
             .collect();
-        if !self.state.config.webhooks.to_private_addresses {
-            if let Some(private) = addresses.iter().find(|a| !webhooks::is_public(a.ip())) {
-                return Err(Missed::Never(format!("{host} resolves to the private address {}; webhooks go to public hosts", private.ip())));
-            }
+        if !self.state.config.webhooks.to_private_addresses
+            && let Some(private) = addresses.iter().find(|a| !webhooks::is_public(a.ip()))
+        {
+            return Err(Missed::Never(format!("{host} resolves to the private address {}; webhooks go to public hosts", private.ip())));
         }
         let client = reqwest::Client::builder()
             .timeout(ATTEMPT_TIMEOUT)

@@ -101,7 +101,7 @@ async fn finished_and_cancelled_videos_reach_the_endpoint_signed_and_a_refused_d
     assert!(endpoint.secret.starts_with("whsec_"), "{}", endpoint.secret);
     assert_eq!(endpoint.endpoint.events, ["video.completed", "video.failed"]);
     let listed: WebhookEndpointList = app.get("/api/v1/webhooks").await.json().await.unwrap();
-    assert_eq!(listed.endpoints, [endpoint.endpoint.clone()]);
+    assert_eq!(listed.endpoints, std::slice::from_ref(&endpoint.endpoint));
     assert!(!serde_json::to_string(&listed).unwrap().contains(&endpoint.secret), "the secret is shown once");
 
     // One video is made; a second, queued behind it on the one worker, is cancelled.
