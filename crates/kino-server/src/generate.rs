@@ -2,20 +2,23 @@
 //! `audio.wav`, `prompt.txt`, kino-2's `understood.json` (the slots it read) and `clip.mp4`
 //! (visible mark, invisible watermark, C2PA signed by the data folder's chain) in `--out`.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use anyhow::Context;
 use indicatif::{ProgressBar, ProgressStyle};
+use kino_core::models::ModelSpec;
 use kino_model::pipeline::Request;
 use kino_server::generation::{Models, generator, media_clip};
-use kino_server::settings::DataSettings;
+use kino_server::settings::{DataSettings, GenerationSettings};
 
 #[derive(Debug, clap::Args)]
 pub struct GenerateArgs {
     /// What the clip shows and sounds like.
     #[arg(long)]
     prompt: String,
-    /// A model of the registry (`kino-2`, the default; `kino-1`, the legacy model; ...).
+    /// A model of the registry (`kino-2`, the default; `kino-1`, the legacy model; ...), or
+    /// one of OpenAI's names (`sora-2` runs the default model of those installed, `sora-2-pro`
+    /// the Pro model).
     #[arg(long, default_value = "kino-2")]
     model: String,
     /// The same seed and prompt give the same clip.
@@ -40,10 +43,7 @@ pub struct GenerateArgs {
 
 pub fn run(args: &GenerateArgs) -> anyhow::Result<()> {
     let prompt = kino_core::prompt::Prompt::parse(&args.prompt).map_err(|e| anyhow::anyhow!("--prompt: {e}"))?;
-    let spec = kino_core::models::find(&args.model).ok_or_else(|| {
-        let known: Vec<_> = kino_core::models::MODELS.iter().map(|m| m.id).collect();
-        anyhow::anyhow!("unknown model `{}`; known: {}", args.model, known.join(", "))
-    })?;
+    let spec = model_called(&args.model, &args.models_dir)?;
     let seconds: f32 = match spec.seconds.contains(&args.seconds.trim()) {
         true => args.seconds.trim().parse()?,
         false => anyhow::bail!("--seconds {}: {} makes {} seconds", args.seconds, spec.id, spec.seconds.join(", ")),
@@ -107,4 +107,35 @@ fn wav_bytes(samples: &[f32], rate: u32) -> Vec<u8> {
         out.extend_from_slice(&((s.clamp(-1.0, 1.0) * 32767.0).round() as i16).to_le_bytes());
     }
     out
+}
+
+/// The registry's model called `name`, or the installed model an OpenAI name stands for (as
+/// `kino serve` answers it without `--model-alias`).
+fn model_called(name: &str, models_dir: &Path) -> anyhow::Result<&'static ModelSpec> {
+    let name = name.trim();
+    if let Some(spec) = kino_core::models::find(name) {
+        return Ok(spec);
+    }
+    let settings = GenerationSettings { models_dir: models_dir.to_owned(), ..GenerationSettings::default() };
+    let offered = settings.offered_models().map_err(anyhow::Error::msg)?;
+    let aliases = settings.aliases(&offered).map_err(anyhow::Error::msg)?;
+    aliases.iter().find(|alias| alias.name == name).map(|alias| alias.model).ok_or_else(|| {
+        let known: Vec<String> = kino_core::models::MODELS.iter().map(|m| m.id.to_owned()).chain(aliases.iter().map(|a| a.name.clone())).collect();
+        anyhow::anyhow!("unknown model `{name}`; known: {}", known.join(", "))
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn openai_names_run_the_installed_default_and_pro_models() {
+        let repository_models = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../models");
+        assert_eq!(model_called("kino-1", &repository_models).unwrap().id, "kino-1");
+        assert_eq!(model_called(" sora-2 ", &repository_models).unwrap().id, "kino-2");
+        assert_eq!(model_called("sora-2-pro", &repository_models).unwrap().id, "kino-2-pro");
+        let unknown = model_called("sora-3", &repository_models).unwrap_err().to_string();
+        assert!(unknown.starts_with("unknown model `sora-3`; known: kino-2") && unknown.contains("sora-2-pro"), "{unknown}");
+    }
 }
