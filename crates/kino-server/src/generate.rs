@@ -127,6 +127,7 @@ fn model_called(name: &str, models_dir: &Path) -> anyhow::Result<&'static ModelS
 
 #[cfg(test)]
 mod tests {
+    #![allow(clippy::unwrap_used)]
     use super::*;
 
     #[test]
