@@ -17,7 +17,7 @@ use crate::app::AppState;
 use crate::blobs::Variant;
 use crate::domain::videos::{GENERATE, GeneratePayload};
 use crate::error::AppError;
-use crate::jobs::{JobContext, JobEnd, JobError, JobHandler};
+use crate::jobs::{JobContext, JobEnd, JobError, JobHandler, retryable};
 use crate::store;
 use crate::store::videos::Kind;
 
@@ -171,10 +171,6 @@ impl JobHandler for GenerateHandler {
 
 fn permanent(error: impl std::fmt::Display) -> JobError {
     JobError::Permanent(error.to_string())
-}
-
-fn retryable(error: impl std::fmt::Display) -> JobError {
-    JobError::Retryable(error.to_string())
 }
 
 /// How far a remix noises its source (1: nothing of it is kept).

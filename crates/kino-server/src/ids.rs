@@ -4,13 +4,18 @@ use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use sha2::{Digest, Sha256};
 
-/// `bytes` random bytes from the operating system, URL-safe base64 without padding.
-pub fn random_token(bytes: usize) -> String {
+/// `bytes` random bytes from the operating system.
+pub fn random_bytes(bytes: usize) -> Vec<u8> {
     let mut buffer = vec![0u8; bytes];
     // The OS random source failing is not something a server can carry on through.
     #[allow(clippy::expect_used)]
     getrandom::fill(&mut buffer).expect("the operating system's random source failed");
-    URL_SAFE_NO_PAD.encode(buffer)
+    buffer
+}
+
+/// `bytes` random bytes from the operating system, URL-safe base64 without padding.
+pub fn random_token(bytes: usize) -> String {
+    URL_SAFE_NO_PAD.encode(random_bytes(bytes))
 }
 
 /// A public id such as `user_q3H9...`: a kind prefix and 96 random bits.

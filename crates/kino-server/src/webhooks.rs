@@ -15,7 +15,7 @@ use crate::app::AppState;
 use crate::domain::webhooks::{self, DELIVER, DeliveryPayload};
 use crate::error::AppError;
 use crate::ids;
-use crate::jobs::{JobContext, JobError, JobHandler};
+use crate::jobs::{JobContext, JobError, JobHandler, retryable};
 use crate::store;
 use crate::store::webhooks::{DeliveryRow, EndpointRow};
 
@@ -63,12 +63,12 @@ impl DeliverHandler {
     async fn deliver(&self, context: JobContext) -> Result<serde_json::Value, JobError> {
         let payload: DeliveryPayload = context.payload()?;
         let (delivery, endpoint) = {
-            let mut conn = self.state.db.pool.acquire().await.map_err(|e| JobError::Retryable(e.to_string()))?;
-            let delivery = store::webhooks::find_delivery(&mut conn, &payload.delivery_id).await.map_err(|e| JobError::Retryable(e.to_string()))?;
+            let mut conn = self.state.db.pool.acquire().await.map_err(retryable)?;
+            let delivery = store::webhooks::find_delivery(&mut conn, &payload.delivery_id).await.map_err(retryable)?;
             let Some(delivery) = delivery else {
                 return Err(JobError::Permanent("the endpoint was deleted".to_owned()));
             };
-            let endpoint = store::webhooks::find_endpoint(&mut conn, &delivery.endpoint_id).await.map_err(|e| JobError::Retryable(e.to_string()))?;
+            let endpoint = store::webhooks::find_endpoint(&mut conn, &delivery.endpoint_id).await.map_err(retryable)?;
             let Some(endpoint) = endpoint else {
                 return Err(JobError::Permanent("the endpoint was deleted".to_owned()));
             };
@@ -96,8 +96,8 @@ impl DeliverHandler {
     }
 
     async fn record(&self, id: &str, state: DeliveryState, status: Option<u16>, error: Option<&str>) -> Result<(), JobError> {
-        let mut conn = self.state.db.pool.acquire().await.map_err(|e| JobError::Retryable(e.to_string()))?;
-        store::webhooks::record_attempt(&mut conn, id, state, status, error, ids::now_ms()).await.map_err(|e| JobError::Retryable(e.to_string()))
+        let mut conn = self.state.db.pool.acquire().await.map_err(retryable)?;
+        store::webhooks::record_attempt(&mut conn, id, state, status, error, ids::now_ms()).await.map_err(retryable)
     }
 
     /// One attempt: the 2xx status it was answered with, or why it missed.

@@ -10,6 +10,7 @@ use base64::engine::general_purpose::STANDARD;
 use hmac::{Hmac, Mac};
 use kino_core::api::{VideoStatus, WEBHOOK_EVENTS, WebhookEndpointCreated, WebhookEvent, WebhookEventData};
 use sha2::Sha256;
+use url::Host;
 
 use crate::error::AppError;
 use crate::ids;
@@ -46,32 +47,26 @@ pub fn parse_url(raw: &str, private_allowed: bool) -> Result<String, AppError> {
     if url.len() > MAX_URL_LEN {
         return Err(invalid(format!("the URL is {} characters; at most {MAX_URL_LEN}", url.len())));
     }
-    let Some((scheme, rest)) = url.split_once("://") else {
-        return Err(invalid(format!("`{url}` is not a URL; give one such as https://example.com/kino-events")));
-    };
-    if !scheme.eq_ignore_ascii_case("https") && !scheme.eq_ignore_ascii_case("http") {
+    // The parser reqwest sends with (its Url is this one), so what is accepted here is what
+    // the delivery can send.
+    let parsed = url::Url::parse(url).map_err(|e| invalid(format!("`{url}` is not a URL ({e}); give one such as https://example.com/kino-events")))?;
+    let scheme = parsed.scheme();
+    if scheme != "https" && scheme != "http" {
         return Err(invalid(format!("webhooks are sent over https or http, not {scheme}")));
     }
-    let authority = rest.split(['/', '?', '#']).next().unwrap_or_default();
-    if authority.contains('@') {
+    if !parsed.username().is_empty() || parsed.password().is_some() {
         return Err(invalid("the URL may not hold a user name or password".to_owned()));
     }
-    let host = host_of(authority);
-    if host.is_empty() || url.chars().any(char::is_whitespace) {
-        return Err(invalid(format!("`{url}` has no host")));
-    }
-    if !private_allowed && (host.eq_ignore_ascii_case("localhost") || host.parse::<IpAddr>().is_ok_and(|ip| !is_public(ip))) {
-        return Err(invalid(format!("{host} is a private address; webhooks go to public hosts")));
+    let private = match parsed.host() {
+        None => return Err(invalid(format!("`{url}` has no host"))),
+        Some(Host::Domain(name)) => name.eq_ignore_ascii_case("localhost"),
+        Some(Host::Ipv4(ip)) => !is_public(IpAddr::V4(ip)),
+        Some(Host::Ipv6(ip)) => !is_public(IpAddr::V6(ip)),
+    };
+    if private && !private_allowed {
+        return Err(invalid(format!("{} is a private address; webhooks go to public hosts", parsed.host_str().unwrap_or_default())));
     }
     Ok(url.to_owned())
-}
-
-/// The host of `host:port`, `[v6]:port` or `host`.
-pub fn host_of(authority: &str) -> &str {
-    if let Some(v6) = authority.strip_prefix('[') {
-        return v6.split(']').next().unwrap_or_default();
-    }
-    authority.rsplit_once(':').map_or(authority, |(host, _)| host)
 }
 
 /// Whether `ip` is an address on the public internet (not loopback, private, link-local,
@@ -123,11 +118,7 @@ pub fn parse_events(asked: Option<&[String]>) -> Result<Vec<String>, AppError> {
 
 /// A new signing secret: `whsec_` and the base64 of 32 random bytes.
 pub fn new_secret() -> String {
-    let mut key = [0u8; 32];
-    // The OS random source failing is not something a server can carry on through.
-    #[allow(clippy::expect_used)]
-    getrandom::fill(&mut key).expect("the operating system's random source failed");
-    format!("{SECRET_PREFIX}{}", STANDARD.encode(key))
+    format!("{SECRET_PREFIX}{}", STANDARD.encode(ids::random_bytes(32)))
 }
 
 /// Registers an endpoint for `user_id`; refused past [`MAX_ENDPOINTS`].

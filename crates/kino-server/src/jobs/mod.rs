@@ -67,7 +67,8 @@ impl JobContext {
     }
 }
 
-fn retryable(error: impl std::fmt::Display) -> JobError {
+/// A retryable error carrying `error`'s message (a database or file system hiccup).
+pub fn retryable(error: impl std::fmt::Display) -> JobError {
     JobError::Retryable(error.to_string())
 }
 
